@@ -17,7 +17,7 @@ type Answer struct {
 
 // Citation is one quoted excerpt and where it comes from.
 type Citation struct {
-	N         int    // 1-based number shown to the reader
+	N         int // 1-based number shown to the reader
 	DocID     string
 	PassageID string // Passage.ID() of the quoted passage
 	Title     string
