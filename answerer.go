@@ -1,0 +1,635 @@
+package chokepoint
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Options tune an Answerer. The zero value gives the defaults.
+type Options struct {
+	// MaxCitations is the most citations an answer shows; default 3.
+	MaxCitations int
+	// MoreCitations is how many further citations Answer.More holds;
+	// default 5, negative for none.
+	MoreCitations int
+	// Candidates is how many passages are retrieved per question; default 30.
+	Candidates int
+	// MinCoverage is the weighted share of the question's content terms the
+	// best excerpt must cover, below which the answer abstains; default 0.55.
+	MinCoverage float64
+	// MaxExcerpt is the soft length limit of an excerpt in bytes; an excerpt
+	// grows by whole sentences only while it stays within it, but a single
+	// longer sentence is quoted whole. Default 400.
+	MaxExcerpt int
+	// Suggestions is how many titles an abstaining answer names; default 3.
+	Suggestions int
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxCitations <= 0 {
+		o.MaxCitations = 3
+	}
+	if o.MoreCitations == 0 {
+		o.MoreCitations = 5
+	}
+	if o.MoreCitations < 0 {
+		o.MoreCitations = 0
+	}
+	if o.Candidates <= 0 {
+		o.Candidates = 30
+	}
+	if o.MinCoverage <= 0 {
+		o.MinCoverage = 0.55
+	}
+	if o.MaxExcerpt <= 0 {
+		o.MaxExcerpt = 400
+	}
+	if o.Suggestions <= 0 {
+		o.Suggestions = 3
+	}
+	return o
+}
+
+// Answerer composes cited, extractive answers from a Searcher's passages.
+// It is safe for concurrent use.
+type Answerer struct {
+	s     Searcher
+	opts  Options
+	vocab *compiledVocabulary
+}
+
+// NewAnswerer returns an Answerer that retrieves from s and expands
+// questions with vocab.
+func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
+	return &Answerer{s: s, opts: opts.withDefaults(), vocab: compileVocabulary(s, vocab)}
+}
+
+// Answer answers question with verbatim excerpts of the corpus. When the
+// corpus does not cover the question the Answer abstains and suggests the
+// nearest documents. It returns ErrEmptyQuestion for a question without
+// words, ErrQuestionTooLong past MaxQuestionLen bytes, and the Searcher's
+// errors wrapped. The same question on the same index gives the same answer.
+func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) {
+	q, err := cleanQuestion(question)
+	if err != nil {
+		return Answer{}, err
+	}
+	ans := Answer{Question: q}
+	concepts := a.concepts(q)
+	if len(concepts) == 0 {
+		return a.abstain(ctx, ans)
+	}
+	res, err := a.s.Search(ctx, Query{Text: q, Groups: groups(concepts), Limit: a.opts.Candidates})
+	if err != nil {
+		return Answer{}, fmt.Errorf("answer %q: %w", q, err)
+	}
+	if len(res.Hits) == 0 {
+		return a.abstain(ctx, ans)
+	}
+	weigh(concepts, res)
+	intent := classify(q)
+	cands := a.excerpts(concepts, intent, res.Hits)
+	if len(cands) == 0 || cands[0].coverage < a.opts.MinCoverage/2 {
+		return a.abstain(ctx, ans)
+	}
+	picked := a.selectDiverse(cands, concepts, a.opts.MaxCitations+a.opts.MoreCitations)
+	// The shown excerpts together must cover the question: a reason
+	// question is often answered by excerpts naming one subject each.
+	if unionCoverage(concepts, picked[:min(len(picked), a.opts.MaxCitations)]) < a.opts.MinCoverage {
+		return a.abstain(ctx, ans)
+	}
+	for i, c := range picked {
+		cit := c.citation(i + 1)
+		if i < a.opts.MaxCitations && (i == 0 || c.coverage >= a.opts.MinCoverage*0.6) {
+			ans.Citations = append(ans.Citations, cit)
+		} else {
+			cit.N = len(ans.Citations) + len(ans.More) + 1
+			ans.More = append(ans.More, cit)
+		}
+	}
+	return ans, nil
+}
+
+// Search returns up to n passages for query, expanded with the vocabulary
+// exactly as Answer expands questions; no match is an empty slice.
+func (a *Answerer) Search(ctx context.Context, query string, n int) ([]Hit, error) {
+	q, err := cleanQuestion(query)
+	if err != nil {
+		return nil, err
+	}
+	concepts := a.concepts(q)
+	if len(concepts) == 0 {
+		return nil, nil
+	}
+	res, err := a.s.Search(ctx, Query{Text: q, Groups: groups(concepts), Limit: n})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	return res.Hits, nil
+}
+
+func (a *Answerer) abstain(ctx context.Context, ans Answer) (Answer, error) {
+	ans.Abstained = true
+	refs, err := a.s.Nearest(ctx, ans.Question, a.opts.Suggestions)
+	if err != nil {
+		return Answer{}, fmt.Errorf("suggest titles for %q: %w", ans.Question, err)
+	}
+	ans.Suggestions = refs
+	return ans, nil
+}
+
+func cleanQuestion(q string) (string, error) {
+	if len(q) > MaxQuestionLen {
+		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrQuestionTooLong, len(q), MaxQuestionLen)
+	}
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "\uFFFD")
+	}
+	q = strings.Join(strings.Fields(q), " ")
+	if q == "" {
+		return "", ErrEmptyQuestion
+	}
+	return q, nil
+}
+
+// concept is one content term of a question, with its alternatives.
+type concept struct {
+	surface string     // as written in the question
+	alts    []string   // phrasings sent to the Searcher
+	keys    [][]string // analysed phrasings, matched against sentences
+	weight  float64
+}
+
+func groups(cs []concept) [][]string {
+	g := make([][]string, len(cs))
+	for i, c := range cs {
+		g[i] = c.alts
+	}
+	return g
+}
+
+// concepts analyses q and groups its terms into concepts, joining
+// multi-word vocabulary terms and adding their alternatives.
+func (a *Answerer) concepts(q string) []concept {
+	toks := a.s.Analyze(q)
+	terms := make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = t.Term
+	}
+	var out []concept
+	seen := map[string]bool{}
+	for i := 0; i < len(toks); {
+		e, n := a.vocab.longestMatch(terms[i:])
+		var c concept
+		if n == 0 {
+			n = 1
+			c = concept{surface: q[toks[i].Start:toks[i].End], keys: [][]string{{terms[i]}}}
+			c.alts = []string{c.surface}
+		} else {
+			c = concept{surface: q[toks[i].Start:toks[i+n-1].End], alts: e.alts, keys: e.keys}
+		}
+		i += n
+		id := strings.Join(c.keys[0], " ")
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// weigh sets each concept's weight from its rarity in the index: an
+// inverse document frequency over passages, taking the most frequent
+// alternative, since any alternative satisfies the concept. A concept the
+// corpus never mentions weighs as much as an average known one: enough that
+// a question mostly about unknown things abstains ("bake bread in Russia"),
+// not so much that one unusual verb ("why can't Russia replace China")
+// sinks a question whose subjects the corpus covers.
+func weigh(cs []concept, res Result) {
+	n := float64(res.Passages)
+	if n < 1 {
+		n = 1
+	}
+	known, sum := 0, 0.0
+	dfs := make([]int, len(cs))
+	for i := range cs {
+		df := 0
+		for _, k := range cs[i].keys {
+			// A phrase is at most as frequent as its rarest word.
+			m := -1
+			for _, t := range k {
+				if f, ok := res.DocFreq[t]; ok && (m < 0 || f < m) {
+					m = f
+				}
+			}
+			if m > df {
+				df = m
+			}
+		}
+		dfs[i] = df
+		if df > 0 {
+			cs[i].weight = math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+			known++
+			sum += cs[i].weight
+		}
+	}
+	unknown := 1.0
+	if known > 0 {
+		unknown = sum / float64(known)
+	}
+	for i := range cs {
+		if dfs[i] == 0 {
+			cs[i].weight = unknown
+		}
+	}
+}
+
+// intent is the kind of answer a question asks for.
+type intent int
+
+const (
+	intentAny intent = iota
+	intentReason
+)
+
+// classify looks at the raw question (the analyzer drops "why", "not" and
+// "can't" as stop words) to tell questions asking for reasons.
+func classify(q string) intent {
+	l := " " + strings.ToLower(q) + " "
+	for _, w := range []string{" why ", " how come ", "n't ", " cannot ", " not ", " obstacle", " problem", " risk", " flaw", " stop ", " prevent", " hinder", " barrier"} {
+		if strings.Contains(l, w) {
+			return intentReason
+		}
+	}
+	return intentAny
+}
+
+// reasonCues are word stems that mark a sentence giving a reason, a lack
+// or an obstacle. They are matched on lower-cased raw words, since several
+// ("not", "without") are stop words to the index.
+var reasonCues = []string{
+	"lack", "fail", "flaw", "obstacle", "barrier", "sanction", "not", "n't", "without",
+	"because", "due", "requir", "rely", "depend", "dominat", "complex", "unlikely",
+	"unproven", "limit", "ignor", "risk", "imped", "implausible", "hostil", "violat",
+	"gatekeeper", "cannot", "unable", "insufficient", "shortage", "gap",
+}
+
+func hasReasonCue(s string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		w = strings.ReplaceAll(w, "’", "'")
+		for _, c := range reasonCues {
+			if strings.HasPrefix(w, c) || (c == "n't" && strings.HasSuffix(w, c)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// candidate is a possible excerpt: consecutive sentences of one passage.
+type candidate struct {
+	hit      Hit
+	span     Span
+	trimS    bool
+	trimE    bool
+	coverage float64
+	score    float64
+	matched  []bool          // per concept
+	words    map[string]bool // analysed terms, for near-duplicate checks
+}
+
+func (c candidate) citation(n int) Citation {
+	p := c.hit.Passage
+	return Citation{
+		N: n, DocID: p.DocID, PassageID: p.ID(), Title: c.hit.Title, Section: p.Section, URL: c.hit.URL,
+		Excerpt: p.Text[c.span.Start:c.span.End], TrimmedStart: c.trimS, TrimmedEnd: c.trimE,
+		Score: math.Round(c.score*1000) / 1000,
+	}
+}
+
+// sentence is one analysed sentence of a passage.
+type sentence struct {
+	span  Span
+	terms []string
+	cue   bool
+}
+
+// excerpts scores, for each hit, the best window of one or more
+// consecutive sentences, and returns the candidates best first.
+func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
+	total := 0.0
+	for _, c := range cs {
+		total += c.weight
+	}
+	if total == 0 {
+		return nil
+	}
+	top := hits[0].Score
+	var out []candidate
+	for _, h := range hits {
+		sents := a.analyseSentences(h.Passage.Text)
+		if len(sents) == 0 {
+			continue
+		}
+		var best candidate
+		found := false
+		for i := range sents {
+			for j := i; j < len(sents); j++ {
+				length := sents[j].span.End - sents[i].span.Start
+				if j > i && length > a.opts.MaxExcerpt {
+					break
+				}
+				c := scoreWindow(cs, total, sents[i:j+1], in)
+				if c.coverage == 0 {
+					continue
+				}
+				// Quote little: every byte past a short sentence costs.
+				c.score -= 0.1 * float64(length) / float64(a.opts.MaxExcerpt)
+				if top > 0 {
+					c.score += 0.15 * h.Score / top
+				}
+				// Ties go to the higher-ranked passage and earlier window.
+				if !found || c.score > best.score+1e-9 {
+					c.hit, c.span = h, Span{sents[i].span.Start, sents[j].span.End}
+					c.trimS, c.trimE = i > 0, j < len(sents)-1
+					best, found = c, true
+				}
+			}
+		}
+		if found {
+			out = append(out, best)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].hit.Passage.ID() < out[j].hit.Passage.ID()
+	})
+	return out
+}
+
+// scoreWindow rates consecutive sentences as an excerpt: the weighted share
+// of concepts they cover, how close together the matches sit, and for
+// reason questions whether they state a reason.
+func scoreWindow(cs []concept, total float64, win []sentence, in intent) candidate {
+	c := candidate{matched: make([]bool, len(cs)), words: map[string]bool{}}
+	var terms []string
+	cue := false
+	for _, s := range win {
+		terms = append(terms, s.terms...)
+		cue = cue || s.cue
+	}
+	for _, t := range terms {
+		c.words[t] = true
+	}
+	covered := 0.0
+	var first, last = -1, -1
+	nMatched := 0
+	for k, con := range cs {
+		pos := findAny(terms, con.keys)
+		if pos < 0 {
+			continue
+		}
+		c.matched[k] = true
+		covered += con.weight
+		nMatched++
+		if first < 0 || pos < first {
+			first = pos
+		}
+		if pos > last {
+			last = pos
+		}
+	}
+	c.coverage = covered / total
+	c.score = c.coverage
+	if nMatched > 1 {
+		c.score += 0.1 * float64(nMatched) / float64(last-first+1)
+	}
+	if in == intentReason && cue {
+		c.score += 0.25
+	}
+	return c
+}
+
+// findAny returns the position of the first occurrence in terms of any of
+// the keys (term sequences), or -1.
+func findAny(terms []string, keys [][]string) int {
+	best := -1
+	for _, k := range keys {
+		if len(k) == 0 {
+			continue
+		}
+	scan:
+		for i := 0; i+len(k) <= len(terms); i++ {
+			for j := range k {
+				if terms[i+j] != k[j] {
+					continue scan
+				}
+			}
+			if best < 0 || i < best {
+				best = i
+			}
+			break
+		}
+	}
+	return best
+}
+
+// analyseSentences splits text into sentences and analyses it once,
+// giving each sentence its terms.
+func (a *Answerer) analyseSentences(text string) []sentence {
+	spans := Sentences(text)
+	out := make([]sentence, len(spans))
+	for i, sp := range spans {
+		out[i] = sentence{span: sp, cue: hasReasonCue(text[sp.Start:sp.End])}
+	}
+	k := 0
+	for _, t := range a.s.Analyze(text) {
+		for k < len(out)-1 && t.Start >= out[k].span.End {
+			k++
+		}
+		if len(out) > 0 {
+			out[k].terms = append(out[k].terms, t.Term)
+		}
+	}
+	return out
+}
+
+// selectDiverse picks up to n candidates, best first, so that each adds
+// something: a concept not yet covered or a different reason, and never
+// a near-duplicate of one already picked.
+func (a *Answerer) selectDiverse(cands []candidate, cs []concept, n int) []candidate {
+	var picked []candidate
+	used := make([]bool, len(cands))
+	for len(picked) < n {
+		bestI, bestScore := -1, math.Inf(-1)
+		for i, c := range cands {
+			if used[i] {
+				continue
+			}
+			s := c.score
+			dup := false
+			for _, p := range picked {
+				sim := jaccard(c.words, p.words)
+				if sim > 0.6 {
+					dup = true
+					break
+				}
+				s -= 0.3 * sim
+			}
+			if dup {
+				used[i] = true
+				continue
+			}
+			if s > bestScore+1e-9 {
+				bestI, bestScore = i, s
+			}
+		}
+		if bestI < 0 {
+			break
+		}
+		used[bestI] = true
+		picked = append(picked, cands[bestI])
+	}
+	return picked
+}
+
+// unionCoverage is the weighted share of concepts that at least one of
+// picked covers.
+func unionCoverage(cs []concept, picked []candidate) float64 {
+	covered, total := 0.0, 0.0
+	for k, c := range cs {
+		total += c.weight
+		for _, p := range picked {
+			if p.matched[k] {
+				covered += c.weight
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return covered / total
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for w := range a {
+		if b[w] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// compiledVocabulary is a Vocabulary analysed with the Searcher's analyzer.
+type compiledVocabulary struct {
+	entries []vocabEntry
+}
+
+type vocabEntry struct {
+	key  []string   // the analysed term that triggers this entry
+	alts []string   // all phrasings to search for
+	keys [][]string // their analysed forms
+}
+
+func compileVocabulary(s Searcher, v Vocabulary) *compiledVocabulary {
+	analyse := func(term string) []string {
+		var out []string
+		for _, t := range s.Analyze(term) {
+			out = append(out, t.Term)
+		}
+		return out
+	}
+	cv := &compiledVocabulary{}
+	groupOf := map[string][]string{} // analysed term → its equivalent group
+	for _, g := range v.Equivalent {
+		for _, t := range g {
+			if k := strings.Join(analyse(t), " "); k != "" {
+				groupOf[k] = g
+			}
+		}
+	}
+	add := func(trigger string, alts []string) {
+		key := analyse(trigger)
+		if len(key) == 0 {
+			return
+		}
+		e := vocabEntry{key: key}
+		seen := map[string]bool{}
+		for _, alt := range alts {
+			ak := analyse(alt)
+			id := strings.Join(ak, " ")
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			e.alts = append(e.alts, alt)
+			e.keys = append(e.keys, ak)
+		}
+		cv.entries = append(cv.entries, e)
+	}
+	for _, g := range v.Equivalent {
+		for _, t := range g {
+			add(t, g)
+		}
+	}
+	keys := make([]string, 0, len(v.Implies))
+	for k := range v.Implies {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		alts := []string{k}
+		if g, ok := groupOf[strings.Join(analyse(k), " ")]; ok {
+			alts = append(alts, g...)
+		}
+		for _, t := range v.Implies[k] {
+			alts = append(alts, t)
+			if g, ok := groupOf[strings.Join(analyse(t), " ")]; ok {
+				alts = append(alts, g...)
+			}
+		}
+		add(k, alts)
+	}
+	// Longest triggers first, so "rare earth elements" wins over "rare
+	// earth"; later entries (implications) replace equal ones, since they
+	// include the group.
+	sort.SliceStable(cv.entries, func(i, j int) bool { return len(cv.entries[i].key) > len(cv.entries[j].key) })
+	return cv
+}
+
+// longestMatch returns the entry whose trigger is the longest prefix of
+// terms, and the trigger's length; 0 when none matches.
+func (cv *compiledVocabulary) longestMatch(terms []string) (vocabEntry, int) {
+	var best vocabEntry
+	n := 0
+	for _, e := range cv.entries {
+		if len(e.key) > len(terms) || len(e.key) < n {
+			continue
+		}
+		ok := true
+		for i, t := range e.key {
+			if terms[i] != t {
+				ok = false
+				break
+			}
+		}
+		if ok && (len(e.key) > n || len(e.alts) > len(best.alts)) {
+			best, n = e, len(e.key)
+		}
+	}
+	return best, n
+}

@@ -1,0 +1,378 @@
+package chokepoint
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// memSearcher is an in-memory Searcher with a crude analyzer: enough to
+// exercise answer composition without bleve.
+type memSearcher struct {
+	docs []Document
+	err  error
+}
+
+var memStop = map[string]bool{"the": true, "a": true, "and": true, "of": true, "in": true, "is": true, "why": true,
+	"not": true, "can't": true, "to": true, "do": true, "i": true, "how": true, "who": true, "what": true, "it": true, "by": true,
+	"where": true, "are": true, "could": true, "for": true, "under": true, "does": true, "was": true, "there": true}
+
+func (m *memSearcher) Analyze(text string) []Token {
+	var out []Token
+	i := 0
+	for i < len(text) {
+		r := rune(text[i])
+		if r < 128 && !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'') {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) {
+			c := rune(text[j])
+			if c < 128 && !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '\'') {
+				break
+			}
+			j++
+		}
+		w := strings.ToLower(text[i:j])
+		if !memStop[w] {
+			for _, suf := range []string{"ing", "ed", "s"} {
+				if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+					w = strings.TrimSuffix(w, suf)
+					break
+				}
+			}
+			out = append(out, Token{Term: w, Start: i, End: j})
+		}
+		i = j
+	}
+	return out
+}
+
+func (m *memSearcher) terms(text string) []string {
+	var t []string
+	for _, tok := range m.Analyze(text) {
+		t = append(t, tok.Term)
+	}
+	return t
+}
+
+func (m *memSearcher) Search(ctx context.Context, q Query) (Result, error) {
+	if m.err != nil {
+		return Result{}, m.err
+	}
+	res := Result{DocFreq: map[string]int{}}
+	for _, d := range m.docs {
+		for _, p := range d.Passages {
+			res.Passages++
+			terms := m.terms(p.Text)
+			for _, t := range uniq(terms) {
+				res.DocFreq[t]++
+			}
+			score := 0.0
+			for _, g := range q.Groups {
+				for _, alt := range g {
+					if findAny(terms, [][]string{m.terms(alt)}) >= 0 {
+						score++
+						break
+					}
+				}
+			}
+			if score > 0 {
+				res.Hits = append(res.Hits, Hit{Passage: p, Title: d.Title, URL: d.URL, Score: score})
+			}
+		}
+	}
+	for t := range res.DocFreq {
+		keep := false
+		for _, g := range q.Groups {
+			for _, alt := range g {
+				for _, at := range m.terms(alt) {
+					keep = keep || at == t
+				}
+			}
+		}
+		if !keep {
+			delete(res.DocFreq, t)
+		}
+	}
+	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
+	if q.Limit > 0 && len(res.Hits) > q.Limit {
+		res.Hits = res.Hits[:q.Limit]
+	}
+	return res, nil
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (m *memSearcher) Nearest(ctx context.Context, text string, n int) ([]DocRef, error) {
+	var out []DocRef
+	for _, d := range m.docs {
+		if len(out) < n {
+			out = append(out, DocRef{ID: d.ID, Title: d.Title, URL: d.URL})
+		}
+	}
+	return out, nil
+}
+
+func doc(id, title string, sections_texts ...string) Document {
+	d := Document{ID: id, Title: title, URL: "https://example.org/" + id}
+	for i := 0; i+1 < len(sections_texts); i += 2 {
+		d.Passages = append(d.Passages, Passage{DocID: id, Index: len(d.Passages), Section: sections_texts[i], Kind: Paragraph, Text: sections_texts[i+1]})
+	}
+	return d
+}
+
+var testVocab = Vocabulary{
+	Equivalent: [][]string{
+		{"refining", "processing", "separation", "midstream"},
+		{"rare earths", "rare earth elements", "REE"},
+		{"sanctions", "sanctioned", "embargo"},
+		{"replace", "substitute", "alternative"},
+		{"Russia", "Russian"},
+		{"China", "Chinese"},
+	},
+	Implies: map[string][]string{"Moscow": {"Russia"}, "Beijing": {"China"}},
+}
+
+func testCorpus() *memSearcher {
+	return &memSearcher{docs: []Document{
+		doc("seed", "Putin Allies Woo Trump",
+			"Intro", "This overture comes as Trump pursues supply chains independent of China. Putin courts Trump in Moscow.",
+			"Critical Flaws", "The article is interesting. Both Russia and Ukraine lack significant midstream and downstream rare earth processing capacity. Rare earths need refinement.",
+			"Critical Flaws", "China dominates processing and refining of rare earth elements. If Trump made a deal with Russia, the U.S. would still rely on Chinese facilities for refinement, which defeats the purpose.",
+			"Other Details", "Potanin and other Russian elites have been sanctioned by the U.S. and Europe, making it complex for American companies to invest.",
+			"Other Details", "Vladimir Potanin is the owner of Norilsk Nickel, a Russian company.",
+		),
+		doc("copy", "A Copy Of The Same Point",
+			"", "China dominates processing and refining of rare earth elements. If Trump made a deal with Russia, the U.S. would still rely on Chinese facilities for refinement, which defeats the purpose.",
+		),
+		doc("lithium", "Lithium in Chile", "", "Chile's lithium brine output grew while prices fell."),
+	}}
+}
+
+func TestAnswerCitationsAreVerbatimAndNumbered(t *testing.T) {
+	s := testCorpus()
+	a := NewAnswerer(s, testVocab, Options{})
+	for _, q := range []string{"why can't Russia replace China?", "Who is Vladimir Potanin?", "Are Russian oligarchs under sanctions?", "Could Moscow substitute for Beijing in REE refining?"} {
+		ans, err := a.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatalf("Answer(%q): %v", q, err)
+		}
+		if ans.Abstained || len(ans.Citations) == 0 {
+			t.Fatalf("Answer(%q) abstained, want citations", q)
+		}
+		all := append(append([]Citation{}, ans.Citations...), ans.More...)
+		for i, c := range all {
+			if c.N != i+1 {
+				t.Errorf("Answer(%q) citation %d numbered %d", q, i, c.N)
+			}
+			text := passageText(s, c.PassageID)
+			if !strings.Contains(text, c.Excerpt) || c.Excerpt == "" {
+				t.Errorf("Answer(%q) excerpt %q is not a substring of passage %s", q, c.Excerpt, c.PassageID)
+			}
+			if c.TrimmedStart != !strings.HasPrefix(text, c.Excerpt) || c.TrimmedEnd != !strings.HasSuffix(text, c.Excerpt) {
+				t.Errorf("Answer(%q) excerpt %q trim flags %v,%v wrong", q, c.Excerpt, c.TrimmedStart, c.TrimmedEnd)
+			}
+		}
+	}
+}
+
+func passageText(s *memSearcher, id string) string {
+	for _, d := range s.docs {
+		for _, p := range d.Passages {
+			if p.ID() == id {
+				return p.Text
+			}
+		}
+	}
+	return ""
+}
+
+func TestAnswerPicks(t *testing.T) {
+	tests := []struct {
+		q          string
+		first      string   // substring the first excerpt must hold
+		alsoCited  []string // substrings some shown citation must hold
+		notExcerpt string   // a sentence that must not be quoted
+	}{
+		{q: "Who is Vladimir Potanin?", first: "owner of Norilsk Nickel"},
+		{q: "why can't Russia replace China?", first: "", alsoCited: []string{"lack significant midstream", "sanctioned", "rely on Chinese facilities"}},
+		{q: "Could Moscow substitute for Beijing in REE refining?", first: "", alsoCited: []string{"rely on Chinese facilities"}},
+		{q: "Who owns Norilsk Nickel?", first: "owner of Norilsk Nickel", notExcerpt: "Potanin and other Russian elites"},
+	}
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			ans, err := a.Answer(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ans.Citations) == 0 {
+				t.Fatalf("Answer(%q) has no citations", tt.q)
+			}
+			if !strings.Contains(ans.Citations[0].Excerpt, tt.first) {
+				t.Errorf("Answer(%q) first excerpt = %q, want it to hold %q", tt.q, ans.Citations[0].Excerpt, tt.first)
+			}
+			for _, want := range tt.alsoCited {
+				found := false
+				for _, c := range ans.Citations {
+					found = found || strings.Contains(c.Excerpt, want)
+				}
+				if !found {
+					t.Errorf("Answer(%q) citations %v, want one holding %q", tt.q, excerpts(ans.Citations), want)
+				}
+			}
+			if tt.notExcerpt != "" {
+				for _, c := range ans.Citations[:1] {
+					if strings.Contains(c.Excerpt, tt.notExcerpt) {
+						t.Errorf("Answer(%q) first excerpt %q holds %q", tt.q, c.Excerpt, tt.notExcerpt)
+					}
+				}
+			}
+		})
+	}
+}
+
+func excerpts(cs []Citation) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Excerpt)
+	}
+	return out
+}
+
+func TestAnswerDropsNearDuplicates(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	ans, err := a.Answer(context.Background(), "Does China dominate rare earth refining?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range append(ans.Citations, ans.More...) {
+		if strings.Contains(c.Excerpt, "China dominates processing and refining") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("Answer cites the duplicated passage %d times, want once: %v", n, excerpts(ans.Citations))
+	}
+}
+
+func TestAnswerAbstains(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	for _, q := range []string{
+		"How do I bake sourdough bread?", // no word in the corpus
+		"why?",                           // only stop words
+		"What is the sourdough price of bread in Russia", // one common word out of four
+	} {
+		ans, err := a.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatalf("Answer(%q): %v", q, err)
+		}
+		if !ans.Abstained || len(ans.Citations) != 0 {
+			t.Errorf("Answer(%q) = %v, want abstention", q, excerpts(ans.Citations))
+		}
+		if len(ans.Suggestions) == 0 {
+			t.Errorf("Answer(%q) suggests nothing, want nearest titles", q)
+		}
+	}
+}
+
+func TestAnswerImpliesIsOneWay(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("d", "T", "", "Talks were held in Moscow last week.")}}
+	a := NewAnswerer(s, testVocab, Options{})
+	ans, err := a.Answer(context.Background(), "Russia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Abstained {
+		t.Errorf("Answer(%q) = %v, want abstention: Russia does not imply Moscow", "Russia", excerpts(ans.Citations))
+	}
+	s = &memSearcher{docs: []Document{doc("d", "T", "", "Russia holds rare earth deposits.")}}
+	a = NewAnswerer(s, testVocab, Options{})
+	ans, err = a.Answer(context.Background(), "Moscow deposits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Abstained {
+		t.Errorf("Answer(%q) abstained, want Moscow to match Russia", "Moscow deposits")
+	}
+}
+
+func TestAnswerMultiWordSynonym(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("d", "T", "", "Rare earth elements are mined in Bayan Obo. Other metals are not.")}}
+	a := NewAnswerer(s, testVocab, Options{})
+	ans, err := a.Answer(context.Background(), "Where are REE mined?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Abstained || ans.Citations[0].Excerpt != "Rare earth elements are mined in Bayan Obo." {
+		t.Errorf("Answer(REE) = %v, want the rare earth elements sentence alone", excerpts(ans.Citations))
+	}
+	if !ans.Citations[0].TrimmedEnd || ans.Citations[0].TrimmedStart {
+		t.Errorf("trim flags = %v,%v, want false,true", ans.Citations[0].TrimmedStart, ans.Citations[0].TrimmedEnd)
+	}
+	if got, want := ans.Citations[0].Quote(), "Rare earth elements are mined in Bayan Obo. …"; got != want {
+		t.Errorf("Quote() = %q, want %q", got, want)
+	}
+}
+
+func TestAnswerErrors(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	if _, err := a.Answer(context.Background(), "  \n\t "); !errors.Is(err, ErrEmptyQuestion) {
+		t.Errorf("Answer(blank) error = %v, want ErrEmptyQuestion", err)
+	}
+	if _, err := a.Answer(context.Background(), strings.Repeat("x ", MaxQuestionLen)); !errors.Is(err, ErrQuestionTooLong) {
+		t.Errorf("Answer(long) error = %v, want ErrQuestionTooLong", err)
+	}
+	boom := errors.New("disk on fire")
+	s := testCorpus()
+	s.err = boom
+	a = NewAnswerer(s, testVocab, Options{})
+	if _, err := a.Answer(context.Background(), "China"); !errors.Is(err, boom) {
+		t.Errorf("Answer with failing searcher error = %v, want %v wrapped", err, boom)
+	}
+}
+
+func TestAnswerDeterministic(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	first, err := a.Answer(context.Background(), "why can't Russia replace China?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		again, err := a.Answer(context.Background(), "why can't Russia replace China?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(first, again) {
+			t.Fatalf("Answer differs between runs:\n%v\n%v", first, again)
+		}
+	}
+}
+
+func TestAnswerMaxCitations(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{MaxCitations: 1, MoreCitations: 2})
+	ans, err := a.Answer(context.Background(), "why can't Russia replace China?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Citations) != 1 || len(ans.More) > 2 {
+		t.Errorf("got %d citations and %d more, want 1 and at most 2", len(ans.Citations), len(ans.More))
+	}
+}
