@@ -1,0 +1,237 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"chokepoint"
+)
+
+// reindexRun is the progress of the running reindex.
+type reindexRun struct {
+	mu          sync.Mutex
+	done, total int
+}
+
+func (r *reindexRun) progress() (int, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done, r.total
+}
+
+func (b *Bot) corpus() (Corpus, error) {
+	if b.deps.Corpus == nil {
+		return nil, tellUser("Corpus administration is not available on this deployment.", nil)
+	}
+	return b.deps.Corpus, nil
+}
+
+// reindexCmd runs one reindex at a time; a second call while one runs
+// reports its progress instead of starting another.
+func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) error {
+	c, err := b.corpus()
+	if err != nil {
+		return err
+	}
+	b.reindexMu.Lock()
+	if run := b.reindex; run != nil {
+		b.reindexMu.Unlock()
+		done, total := run.progress()
+		return b.respondFirst(ctx, r, message(Reply{Content: fmt.Sprintf("A reindex is already running: %d/%d files.", done, total), Ephemeral: true}), start)
+	}
+	run := &reindexRun{}
+	b.reindex = run
+	b.reindexMu.Unlock()
+	defer func() {
+		b.reindexMu.Lock()
+		b.reindex = nil
+		b.reindexMu.Unlock()
+	}()
+
+	if err := b.respondFirst(ctx, r, message(Reply{Content: "Reindexing…", Ephemeral: true}), start); err != nil {
+		return err
+	}
+	var last time.Time
+	began := b.cfg.Now()
+	progress := func(done, total int) {
+		run.mu.Lock()
+		run.done, run.total = done, total
+		run.mu.Unlock()
+		now := b.cfg.Now()
+		if now.Sub(last) < b.cfg.ProgressEvery || done == total {
+			return
+		}
+		last = now
+		// Progress is a courtesy: a failed edit must not stop the reindex.
+		if err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)}); err != nil {
+			b.log.Warn("reindex progress edit failed", "err", err)
+		}
+	}
+	st, skipped, err := c.Reindex(ctx, progress)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	took := st.Took
+	if took == 0 {
+		took = b.cfg.Now().Sub(began)
+	}
+	b.log.Info("reindexed", "added", st.Added, "changed", st.Changed, "removed", st.Removed, "passages", st.Passages, "skipped", len(skipped), "took", took)
+	if err := r.Edit(ctx, Reply{Content: renderReindex(st, skipped, took)}); err != nil {
+		return fmt.Errorf("edit reindex summary: %w", err)
+	}
+	return nil
+}
+
+func renderReindex(st chokepoint.IndexStats, skipped []*chokepoint.FileError, took time.Duration) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "Reindex finished in %s: %d added, %d changed, %d removed, %d unchanged. The index holds %d documents and %d passages.",
+		took.Round(time.Millisecond), st.Added, st.Changed, st.Removed, st.Unchanged, st.Documents, st.Passages)
+	if len(skipped) > 0 {
+		fmt.Fprintf(&s, "\nSkipped %d files:", len(skipped))
+		for k, fe := range skipped {
+			line := "\n• " + escape(fe.Error())
+			if length(s.String()+line) > maxContent-40 {
+				fmt.Fprintf(&s, "\n…and %d more.", len(skipped)-k)
+				break
+			}
+			s.WriteString(line)
+		}
+	}
+	return truncate(s.String(), maxContent)
+}
+
+func (b *Bot) corpusCmd(ctx context.Context, i *discordgo.Interaction, r Responder, start time.Time) error {
+	c, err := b.corpus()
+	if err != nil {
+		return err
+	}
+	switch sub := subcommand(i); sub {
+	case "status":
+		return b.respondFirst(ctx, r, message(Reply{Content: b.renderStatus(c.Status()), Ephemeral: true}), start)
+	case "remove":
+		id := strings.TrimSpace(stringOption(i, "id"))
+		if err := b.respondFirst(ctx, r, deferred(true), start); err != nil {
+			return err
+		}
+		if err := c.Remove(ctx, id); errors.Is(err, chokepoint.ErrNotFound) {
+			return tellUser("There is no document with ID "+escape(id)+".", err)
+		} else if err != nil {
+			return fmt.Errorf("remove %q: %w", id, err)
+		}
+		b.log.Info("document removed", "doc_id", id, "user_id", userID(i))
+		return r.Edit(ctx, Reply{Content: "Removed " + escape(id) + "."})
+	case "add":
+		return b.add(ctx, i, c, r, start)
+	default:
+		return fmt.Errorf("unknown corpus subcommand %q", sub)
+	}
+}
+
+func (b *Bot) renderStatus(st Status) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "Corpus: %d documents, %d passages.\n", st.Documents, st.Passages)
+	if st.LastReindex.IsZero() {
+		s.WriteString("Last reindex: never.")
+	} else {
+		fmt.Fprintf(&s, "Last reindex: %s (%s ago).", st.LastReindex.UTC().Format(time.RFC3339), age(b.cfg.Now().Sub(st.LastReindex)))
+	}
+	if len(st.Skipped) > 0 {
+		fmt.Fprintf(&s, "\nSkipped files (%d):", len(st.Skipped))
+		for _, fe := range st.Skipped {
+			line := "\n• " + escape(fe.Error())
+			if length(s.String()+line) > maxContent-20 {
+				s.WriteString("\n…")
+				break
+			}
+			s.WriteString(line)
+		}
+	}
+	return truncate(s.String(), maxContent)
+}
+
+// add downloads an attached article and adds it to the corpus. A bad file
+// is reported to the admin with the validation message, which names the
+// file and line; nothing else of the error is shown.
+func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Responder, start time.Time) error {
+	d := i.ApplicationCommandData()
+	o := option(d.Options, "file")
+	if o == nil || d.Resolved == nil {
+		return tellUser("Please attach the article file.", nil)
+	}
+	attID, _ := o.Value.(string)
+	att := d.Resolved.Attachments[attID]
+	if att == nil {
+		return tellUser("Please attach the article file.", nil)
+	}
+	name := path.Base(att.Filename)
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".txt":
+	default:
+		return tellUser(fmt.Sprintf("%s: only .md and .txt articles can be added.", escape(name)), nil)
+	}
+	if int64(att.Size) > b.cfg.MaxUpload {
+		return tellUser(fmt.Sprintf("%s is too large (%d bytes); the limit is %d bytes.", escape(name), att.Size, b.cfg.MaxUpload), nil)
+	}
+	if err := b.respondFirst(ctx, r, deferred(true), start); err != nil {
+		return err
+	}
+	data, err := b.download(ctx, att.URL)
+	if err != nil {
+		return err
+	}
+	doc, err := c.Add(ctx, name, data)
+	var fe *chokepoint.FileError
+	if errors.As(err, &fe) {
+		return tellUser("Could not add "+escape(name)+"; the corpus is unchanged.\n"+escape(fe.Error()), err)
+	}
+	if err != nil {
+		return fmt.Errorf("add %q: %w", name, err)
+	}
+	b.log.Info("document added", "doc_id", doc.ID, "user_id", userID(i), "bytes", len(data))
+	msg := fmt.Sprintf("Added *%s* as `%s`", escape(doc.Title), strings.ReplaceAll(doc.ID, "`", ""))
+	if n := len(doc.Passages); n > 0 {
+		msg += fmt.Sprintf(" with %d passages", n)
+	}
+	return r.Edit(ctx, Reply{Content: msg + "."})
+}
+
+// download fetches an attachment, refusing more than MaxUpload bytes.
+func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	resp, err := b.deps.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download attachment: status %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, b.cfg.MaxUpload+1))
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	if int64(len(data)) > b.cfg.MaxUpload {
+		return nil, tellUser(fmt.Sprintf("The file is larger than the %d byte limit.", b.cfg.MaxUpload), nil)
+	}
+	return data, nil
+}
+
+func (b *Bot) statsCmd(ctx context.Context, r Responder, start time.Time) error {
+	s := b.stats.snapshot()
+	content := fmt.Sprintf("Questions answered: %d (abstained: %d)\nFeedback: %d 👍, %d 👎\nRate-limited: %d\nAnswer latency over the last %d: p50 %s, p90 %s, p99 %s",
+		s.Questions, s.Abstentions, s.Positive, s.Negative, s.RateLimited, s.Samples,
+		s.P50.Round(time.Microsecond), s.P90.Round(time.Microsecond), s.P99.Round(time.Microsecond))
+	return b.respondFirst(ctx, r, message(Reply{Content: content, Ephemeral: true}), start)
+}
