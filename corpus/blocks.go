@@ -1,0 +1,258 @@
+package corpus
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// blockKind tells the blocks of an article apart.
+type blockKind int
+
+const (
+	paraBlock blockKind = iota
+	headingBlock
+	listBlock
+)
+
+// item is one bullet of a list.
+type item struct {
+	level  int // nesting depth from 0
+	indent int // leading spaces in the source
+	bullet string
+	text   string
+}
+
+// block is a paragraph, heading or list as found in the source, before
+// boilerplate removal and heading recognition.
+type block struct {
+	kind  blockKind
+	text  string // paragraph or heading text, lines joined by spaces
+	items []item
+	lines int  // source lines the block spans
+	alone bool // a blank line (or the file's edge) before and after it
+	level int  // heading level, Markdown only
+}
+
+// bulletRE matches a list item: indentation, bullet, text.
+var bulletRE = regexp.MustCompile(`^( *)([•\-*–·▪◦●○‣+]|\d{1,3}[.)]) +(\S.*)$`)
+
+// parseBullet splits a list item line. Markdown alone allows "+" bullets.
+func parseBullet(l string, markdown bool) (it item, ok bool) {
+	m := bulletRE.FindStringSubmatch(l)
+	if m == nil || (m[2] == "+" && !markdown) {
+		return item{}, false
+	}
+	return item{indent: len(m[1]), bullet: m[2], text: m[3]}, true
+}
+
+// listBuilder collects items and assigns nesting levels from indentation.
+type listBuilder struct {
+	items  []item
+	stack  []int // indents of the open nesting levels
+	blank  bool  // a blank line followed the last item
+	length int   // source lines
+}
+
+func (lb *listBuilder) add(it item) {
+	for len(lb.stack) > 0 && lb.stack[len(lb.stack)-1] > it.indent {
+		lb.stack = lb.stack[:len(lb.stack)-1]
+	}
+	if len(lb.stack) == 0 || lb.stack[len(lb.stack)-1] < it.indent {
+		lb.stack = append(lb.stack, it.indent)
+	}
+	it.level = len(lb.stack) - 1
+	lb.items = append(lb.items, it)
+	lb.blank = false
+	lb.length++
+}
+
+func (lb *listBuilder) extend(text string) {
+	last := &lb.items[len(lb.items)-1]
+	last.text += " " + strings.TrimSpace(text)
+	lb.length++
+}
+
+// lastLine returns the text of the last item.
+func (lb *listBuilder) lastLine() string { return lb.items[len(lb.items)-1].text }
+
+// textLayout describes how a plain-text file breaks its paragraphs.
+type textLayout struct {
+	blankSeparated bool // paragraphs are separated by blank lines
+	wrapWidth      int  // hard-wrap column, 0 when lines are not hard-wrapped
+}
+
+// layoutOf measures lines: whether blank lines separate paragraphs, and
+// whether prose lines are hard-wrapped at a fixed column.
+func layoutOf(lines []string) textLayout {
+	var lens []int
+	nonBlank, runs, inBlank, seen := 0, 0, false, false
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			inBlank = seen
+			continue
+		}
+		if inBlank {
+			runs++
+			inBlank = false
+		}
+		seen = true
+		nonBlank++
+		if _, ok := parseBullet(l, false); !ok {
+			lens = append(lens, runeLen(strings.TrimSpace(l)))
+		}
+	}
+	lay := textLayout{blankSeparated: runs > 0 && runs*20 >= nonBlank}
+	if len(lens) < 3 {
+		return lay
+	}
+	sort.Ints(lens)
+	w := lens[(len(lens)-1)*95/100]
+	if w < 30 || w > 100 || lens[len(lens)-1] > 120 {
+		return lay
+	}
+	long := 0
+	for _, n := range lens {
+		if n*10 >= w*7 {
+			long++
+		}
+	}
+	if long >= 2 && long*3 >= len(lens) {
+		lay.wrapWidth = w
+	}
+	return lay
+}
+
+// joins decides whether next continues the paragraph whose last line is
+// prev, or starts a new one.
+func (lay textLayout) joins(prev, next string) bool {
+	prev, next = strings.TrimSpace(prev), strings.TrimSpace(next)
+	if lay.wrapWidth == 0 {
+		// One line a paragraph; only a line cut mid-sentence continues.
+		return !endsSentence(prev) && startsLower(next)
+	}
+	limit := lay.wrapWidth
+	if lay.blankSeparated {
+		// Blank lines already end paragraphs; break inside a block only
+		// when the line is clearly short.
+		limit = limit * 85 / 100
+	}
+	fits := runeLen(prev)+1+runeLen(firstWord(next)) <= limit
+	if endsSentence(prev) && fits {
+		return false
+	}
+	if runeLen(prev)*2 < lay.wrapWidth && !startsLower(next) {
+		return false
+	}
+	return true
+}
+
+// textBlocks splits the lines of a plain-text article into blocks.
+func textBlocks(lines []string) ([]block, textLayout) {
+	lay := layoutOf(lines)
+	var out []block
+	var para []string
+	paraAlone := false
+	var list *listBuilder
+	prevBlank := true
+
+	flushPara := func(blankAfter bool) {
+		if len(para) == 0 {
+			return
+		}
+		out = append(out, block{kind: paraBlock, text: strings.Join(para, " "), lines: len(para),
+			alone: paraAlone && blankAfter && len(para) == 1})
+		para = nil
+	}
+	flushList := func() {
+		if list == nil {
+			return
+		}
+		out = append(out, block{kind: listBlock, items: list.items, lines: list.length})
+		list = nil
+	}
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			flushPara(true)
+			if list != nil {
+				list.blank = true
+			}
+			prevBlank = true
+			continue
+		}
+		if it, ok := parseBullet(l, false); ok {
+			flushPara(false)
+			if list == nil {
+				list = &listBuilder{}
+			}
+			list.add(it)
+			prevBlank = false
+			continue
+		}
+		if list != nil {
+			last := list.items[len(list.items)-1]
+			if !list.blank && (indentOf(l) > last.indent || (!endsSentence(last.text) && startsLower(t))) {
+				list.extend(t)
+				prevBlank = false
+				continue
+			}
+			flushList()
+		}
+		if len(para) > 0 && !lay.joins(para[len(para)-1], t) {
+			flushPara(false)
+		}
+		if len(para) == 0 {
+			paraAlone = prevBlank
+		}
+		para = append(para, t)
+		prevBlank = false
+	}
+	flushPara(true)
+	flushList()
+	return out, lay
+}
+
+// headingShaped reports whether a lone line could be a heading by itself:
+// short, title-like, not ending like a sentence (a short question or
+// exclamation may still be a heading).
+func headingShaped(s string) bool {
+	n, words := runeLen(s), len(strings.Fields(s))
+	if n == 0 || n > 90 || words > 12 {
+		return false
+	}
+	last := strings.TrimRight(s, "\"'”’)]»")
+	if strings.HasSuffix(last, "?") || strings.HasSuffix(last, "!") {
+		return words <= 10 && titleish(s)
+	}
+	if endsSentence(s) || strings.HasSuffix(last, ",") || strings.HasSuffix(last, ";") ||
+		strings.HasSuffix(last, "*") || strings.HasSuffix(last, "-") {
+		return false
+	}
+	return titleish(s) || (words <= 6 && isUpperStart(s))
+}
+
+// markHeadings turns the paragraphs of a plain-text article that stand as
+// headings into heading blocks: a heading-shaped single line, standing alone
+// when the article separates paragraphs with blank lines, followed by body
+// text (a list, or a longer paragraph that is not heading-shaped itself).
+func markHeadings(blocks []block, blankSeparated bool) {
+	for i := range blocks {
+		b := &blocks[i]
+		if b.kind != paraBlock || b.lines != 1 || (blankSeparated && !b.alone) || !headingShaped(b.text) {
+			continue
+		}
+		if i+1 >= len(blocks) {
+			continue
+		}
+		next := blocks[i+1]
+		switch {
+		case next.kind == listBlock:
+		case next.kind == paraBlock && runeLen(next.text) > runeLen(b.text) &&
+			!(next.lines == 1 && headingShaped(next.text) && runeLen(next.text) < 60):
+		default:
+			continue
+		}
+		b.kind = headingBlock
+	}
+}

@@ -1,0 +1,240 @@
+package corpus
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"chokepoint"
+)
+
+// DefaultMaxFileSize is the largest file Load reads when Options.MaxFileSize
+// is zero or negative.
+const DefaultMaxFileSize int64 = 2 << 20
+
+// Options bound loading.
+type Options struct {
+	// MaxFileSize is the largest file, in bytes, Load reads; larger files
+	// go to Result.Skipped. Zero or negative means DefaultMaxFileSize.
+	MaxFileSize int64
+}
+
+// Result is what Load found.
+type Result struct {
+	// Documents are the loaded articles, sorted by ID.
+	Documents []chokepoint.Document
+	// Vocabulary comes from synonyms.yaml at the corpus root if present and
+	// valid, else from the embedded default corpus.
+	Vocabulary chokepoint.Vocabulary
+	// Skipped lists the files not loaded, with the reason (and the line, for
+	// YAML errors).
+	Skipped []*chokepoint.FileError
+	// Warnings lists what was ignored in files that did load, such as an
+	// unknown front-matter key.
+	Warnings []*chokepoint.FileError
+}
+
+//go:embed default
+var embedded embed.FS
+
+// Default returns the embedded default corpus: the seed article, its
+// sidecar metadata and synonyms.yaml.
+func Default() fs.FS {
+	sub, err := fs.Sub(embedded, "default")
+	if err != nil {
+		// fs.Sub fails only on an invalid path; "default" is valid.
+		panic(err)
+	}
+	return sub
+}
+
+// vocabularyNames are the names Load reads the vocabulary from, at the root.
+var vocabularyNames = []string{"synonyms.yaml", "synonyms.yml"}
+
+// ignoredNames are documentation files a corpus directory may hold that are
+// not articles; they are ignored without a report.
+var ignoredNames = map[string]bool{"readme": true, "license": true, "licence": true, "changelog": true}
+
+// Load reads every article of fsys. It returns an error only when fsys
+// itself cannot be walked; a file that cannot be loaded goes to
+// Result.Skipped and every other file still loads. Of two files with the same
+// ID (a.md and a.txt) the first in lexical order that parses is kept.
+func Load(fsys fs.FS, opts Options) (Result, error) {
+	max := opts.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	var res Result
+	var files []string
+	all := map[string]bool{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+			all[p] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("walk corpus: %w", err)
+	}
+
+	vocab, found := chokepoint.Vocabulary{}, false
+	for _, name := range vocabularyNames {
+		if !all[name] || found {
+			continue
+		}
+		data, ferr := readLimited(fsys, name, max)
+		if ferr != nil {
+			res.Skipped = append(res.Skipped, ferr)
+			continue
+		}
+		v, err := ParseVocabulary(name, data)
+		if err != nil {
+			res.Skipped = append(res.Skipped, asFileError(name, err))
+			continue
+		}
+		vocab, found = v, true
+	}
+	if !found {
+		vocab = defaultVocabulary()
+	}
+	res.Vocabulary = vocab
+
+	owner := map[string]string{} // document ID -> path it was loaded from
+	for _, p := range files {
+		ext := strings.ToLower(path.Ext(p))
+		base := path.Base(p)
+		stem := strings.TrimSuffix(base, path.Ext(base))
+		switch {
+		case ignoredNames[strings.ToLower(stem)]:
+			continue
+		case ext == ".yaml" || ext == ".yml":
+			if p == vocabularyNames[0] || p == vocabularyNames[1] {
+				continue
+			}
+			if strings.EqualFold(stem, "synonyms") {
+				res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
+					Err: errors.New("vocabulary is read only from synonyms.yaml at the corpus root")})
+				continue
+			}
+			if !all[strings.TrimSuffix(p, path.Ext(p))+".txt"] {
+				res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
+					Err: fmt.Errorf("metadata file with no %s.txt next to it", stem)})
+			}
+			continue
+		case !isArticle(ext):
+			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
+				Err: fmt.Errorf("unsupported file type %q; want .md, .markdown or .txt", ext)})
+			continue
+		}
+		id := strings.TrimSuffix(p, path.Ext(p))
+		if first, dup := owner[id]; dup {
+			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
+				Err: fmt.Errorf("duplicate document ID %q: already loaded from %s", id, first)})
+			continue
+		}
+		data, ferr := readLimited(fsys, p, max)
+		if ferr != nil {
+			res.Skipped = append(res.Skipped, ferr)
+			continue
+		}
+		var sidecar []byte
+		sidecarPath := ""
+		if ext == ".txt" {
+			for _, sext := range []string{".yaml", ".yml"} {
+				if sp := id + sext; all[sp] {
+					sidecarPath = sp
+					break
+				}
+			}
+			if sidecarPath != "" {
+				sidecar, ferr = readLimited(fsys, sidecarPath, max)
+				if ferr != nil {
+					res.Skipped = append(res.Skipped, ferr)
+					continue
+				}
+			}
+		}
+		doc, warns, err := parse(p, sidecarPath, data, sidecar)
+		if err != nil {
+			res.Skipped = append(res.Skipped, asFileError(p, err))
+			continue
+		}
+		owner[id] = p
+		res.Documents = append(res.Documents, doc)
+		res.Warnings = append(res.Warnings, warns...)
+	}
+	sort.Slice(res.Documents, func(i, j int) bool { return res.Documents[i].ID < res.Documents[j].ID })
+	return res, nil
+}
+
+// isArticle reports whether a lower-case extension names an article file.
+func isArticle(ext string) bool {
+	return ext == ".md" || ext == ".markdown" || ext == ".txt"
+}
+
+// readLimited reads the file at p, refusing files larger than max bytes.
+func readLimited(fsys fs.FS, p string, max int64) ([]byte, *chokepoint.FileError) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("open: %w", err)}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > max {
+		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: %d bytes, limit %d", st.Size(), max)}
+	}
+	// Stat may under-report (or fail on) some file systems, so the read is
+	// bounded too.
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)}
+	}
+	if int64(len(data)) > max {
+		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: more than %d bytes", max)}
+	}
+	return data, nil
+}
+
+// asFileError returns err as a *FileError, naming p when err carries no path.
+func asFileError(p string, err error) *chokepoint.FileError {
+	var fe *chokepoint.FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &chokepoint.FileError{Path: p, Err: err}
+}
+
+// defaultVocabulary parses the embedded synonyms.yaml.
+func defaultVocabulary() chokepoint.Vocabulary {
+	data, err := fs.ReadFile(Default(), "synonyms.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("embedded synonyms.yaml: %v", err))
+	}
+	v, err := ParseVocabulary("synonyms.yaml", data)
+	if err != nil {
+		// A test parses the embedded file, so this cannot ship broken.
+		panic(fmt.Sprintf("embedded synonyms.yaml: %v", err))
+	}
+	return v
+}

@@ -1,0 +1,19 @@
+// Package corpus reads critique articles from an fs.FS into
+// []chokepoint.Document and holds the embedded default corpus.
+//
+// A corpus is a directory tree. Files ending in .md or .markdown are
+// Markdown, optionally opening with YAML front matter; files ending in .txt
+// are plain or scraped text whose first non-empty line is the title, with
+// optional metadata in a sidecar NAME.yaml (or NAME.yml) next to NAME.txt.
+// synonyms.yaml at the root holds the Vocabulary. Hidden files and
+// directories, and README, LICENSE and CHANGELOG files (documentation about
+// the corpus, not articles), are ignored silently; any other file is reported
+// in Result.Skipped with the reason.
+//
+// Text is cleaned for quoting: mojibake from UTF-8 read as Windows-1252 is
+// repaired, odd white space folded, zero-width characters, "(opens in a new
+// tab)" link notes and trailing share/comment boilerplate removed, and
+// Markdown markup stripped. Headings without markup in scraped text are
+// recognised by shape: a short, title-like line standing alone and followed
+// by body text.
+package corpus

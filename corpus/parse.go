@@ -1,0 +1,254 @@
+package corpus
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"chokepoint"
+)
+
+// maxTitleLen is the longest line, in characters, taken as a title line.
+const maxTitleLen = 200
+
+// Parse reads one article: data is the file's content and sidecar, for a
+// .txt file, the content of its NAME.yaml metadata (nil when there is none).
+// The format follows path's extension (.md, .markdown or .txt). It returns
+// the document and warnings about ignored metadata; a file that cannot be
+// an article (empty, binary, not UTF-8, bad YAML, no body text) is an error,
+// a *chokepoint.FileError naming the path and, when known, the line. Parse
+// applies no size limit; callers bound data themselves.
+func Parse(path string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
+	sp := ""
+	if sidecar != nil {
+		sp = strings.TrimSuffix(path, pathExt(path)) + ".yaml"
+	}
+	return parse(path, sp, data, sidecar)
+}
+
+// pathExt returns the extension of a slash path.
+func pathExt(p string) string { return path.Ext(p) }
+
+// checkBytes rejects content that cannot be text.
+func checkBytes(p string, data []byte) error {
+	if len(data) == 0 {
+		return &chokepoint.FileError{Path: p, Err: errors.New("empty file")}
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return &chokepoint.FileError{Path: p, Line: lineAt(data, i),
+			Err: fmt.Errorf("binary file: NUL byte at byte %d", i)}
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		return &chokepoint.FileError{Path: p, Line: lineAt(data, i),
+			Err: fmt.Errorf("not valid UTF-8 at byte %d", i)}
+	}
+	return nil
+}
+
+// lineAt returns the 1-based line holding byte offset i.
+func lineAt(data []byte, i int) int {
+	return bytes.Count(data[:i], []byte{'\n'}) + 1
+}
+
+// parse is Parse with the sidecar's path known.
+func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
+	ext := strings.ToLower(path.Ext(p))
+	if !isArticle(ext) {
+		return chokepoint.Document{}, nil, &chokepoint.FileError{Path: p,
+			Err: fmt.Errorf("unsupported file type %q; want .md, .markdown or .txt", ext)}
+	}
+	if err := checkBytes(p, data); err != nil {
+		return chokepoint.Document{}, nil, err
+	}
+	lines := normalize(string(data))
+	markdown := ext != ".txt"
+	var (
+		m     meta
+		warns []*chokepoint.FileError
+		err   error
+	)
+	if markdown {
+		fm, start, ok, ferr := splitFrontMatter(lines)
+		if ferr != nil {
+			return chokepoint.Document{}, nil, &chokepoint.FileError{Path: p, Line: 1, Err: ferr}
+		}
+		if ok {
+			m, warns, err = parseMeta(p, 1, "front matter", []byte(fm))
+		}
+		lines = lines[start:]
+	} else if len(sidecar) > 0 {
+		if cerr := checkBytes(sidecarPath, sidecar); cerr != nil {
+			return chokepoint.Document{}, nil, cerr
+		}
+		m, warns, err = parseMeta(sidecarPath, 0, "metadata", sidecar)
+	}
+	if err != nil {
+		return chokepoint.Document{}, nil, err
+	}
+
+	var blocks []block
+	var title string
+	if markdown {
+		blocks = markdownBlocks(lines)
+		for i := range blocks {
+			b := &blocks[i]
+			b.text = stripInline(b.text)
+			for j := range b.items {
+				b.items[j].text = stripInline(b.items[j].text)
+			}
+		}
+		blocks, title = markdownTitle(blocks, m.Title)
+		blocks = removeBoilerplate(blocks)
+	} else {
+		lines, title = textTitle(lines)
+		var lay textLayout
+		blocks, lay = textBlocks(lines)
+		blocks = removeBoilerplate(blocks)
+		markHeadings(blocks, lay.blankSeparated)
+	}
+	if m.Title != "" {
+		title = m.Title
+	}
+
+	id := strings.TrimSuffix(p, path.Ext(p))
+	doc := chokepoint.Document{
+		ID: id, Path: p, Title: title,
+		Source: m.Source, URL: m.URL, Author: m.Author, Published: m.Published,
+		Reviews: m.Reviews, Tags: m.Tags,
+	}
+	sum := sha256.New()
+	sum.Write(data)
+	sum.Write(sidecar)
+	doc.Hash = hex.EncodeToString(sum.Sum(nil))
+
+	section := ""
+	for _, b := range blocks {
+		var text string
+		kind := chokepoint.Paragraph
+		switch b.kind {
+		case headingBlock:
+			if h := fold(b.text); h != "" {
+				section = h
+				doc.Sections = append(doc.Sections, h)
+			}
+			continue
+		case paraBlock:
+			text = fold(b.text)
+		case listBlock:
+			text = listText(b.items)
+			kind = chokepoint.List
+		}
+		if text == "" {
+			continue
+		}
+		doc.Passages = append(doc.Passages, chokepoint.Passage{
+			DocID: id, Index: len(doc.Passages), Section: section, Kind: kind, Text: text,
+		})
+	}
+	if len(doc.Passages) == 0 {
+		if title != "" {
+			return chokepoint.Document{}, nil, &chokepoint.FileError{Path: p, Err: errors.New("no body text after the title")}
+		}
+		return chokepoint.Document{}, nil, &chokepoint.FileError{Path: p, Err: errors.New("no text")}
+	}
+	return doc, warns, nil
+}
+
+// listText renders list items one a line, each with its bullet, nested
+// items indented by two spaces a level. Levels are renumbered so that
+// dropped empty items leave no gaps.
+func listText(items []item) string {
+	var b strings.Builder
+	prev := -1
+	for _, it := range items {
+		t := fold(it.text)
+		if t == "" {
+			continue
+		}
+		level := it.level
+		if level > prev+1 {
+			level = prev + 1
+		}
+		prev = level
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.Repeat("  ", level))
+		b.WriteString(it.bullet)
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// textTitle takes the first non-empty line of a plain-text article as its
+// title and returns the remaining lines. A line too long to be a title is a
+// paragraph: it stays, and the title is its beginning.
+func textTitle(lines []string) ([]string, string) {
+	for i, l := range lines {
+		t := fold(l)
+		if t == "" {
+			continue
+		}
+		if runeLen(t) > maxTitleLen {
+			return lines[i:], shorten(t)
+		}
+		return lines[i+1:], t
+	}
+	return nil, ""
+}
+
+// markdownTitle finds a Markdown article's title: the metadata title, else
+// a level-1 heading opening the article, else its first line. The heading or
+// line is removed from blocks when it is the title.
+func markdownTitle(blocks []block, metaTitle string) ([]block, string) {
+	if len(blocks) == 0 {
+		return blocks, metaTitle
+	}
+	first := blocks[0]
+	t := fold(first.text)
+	switch {
+	case first.kind == headingBlock && first.level == 1 && (metaTitle == "" || strings.EqualFold(t, metaTitle)):
+		return blocks[1:], t
+	case metaTitle != "":
+		if first.kind == paraBlock && first.lines == 1 && strings.EqualFold(t, metaTitle) {
+			return blocks[1:], metaTitle
+		}
+		return blocks, metaTitle
+	case first.kind == headingBlock:
+		return blocks, t
+	case first.kind == paraBlock && first.lines == 1 && runeLen(t) <= maxTitleLen:
+		return blocks[1:], t
+	case first.kind == paraBlock:
+		return blocks, shorten(t)
+	}
+	return blocks, shorten(listText(first.items))
+}
+
+// shorten cuts s to about 100 characters at a word boundary, with an
+// ellipsis, for a title made from body text.
+func shorten(s string) string {
+	s = fold(s)
+	if runeLen(s) <= 100 {
+		return s
+	}
+	r := []rune(s)[:100]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > 40 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}

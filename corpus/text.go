@@ -1,0 +1,166 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// mojibake repairs UTF-8 text that was once decoded as Windows-1252 and
+// encoded again. Longer sequences come first so that "â€" alone (whose
+// third byte, 0x9D, has no Windows-1252 character and is often lost) is
+// tried last.
+var mojibake = strings.NewReplacer(
+	"â€™", "’", "â€˜", "‘", "â€œ", "“", "â€\u009d", "”", "â€”", "—", "â€“", "–",
+	"â€¦", "…", "â€¢", "•", "â‚¬", "€", "â„¢", "™", "â€", "”",
+	"Ã©", "é", "Ã¨", "è", "Ã¡", "á", "Ã³", "ó", "Ã±", "ñ", "Ã¼", "ü", "Ã¶", "ö",
+	"Ã¤", "ä", "Ã§", "ç", "Ã\u00ad", "í", "Ãª", "ê", "Ã¢", "â", "Ã®", "î", "Ã´", "ô",
+	"Ã¸", "ø", "Ãº", "ú", "Ã\u00a0", "à", "Ã¹", "ù", "Ã«", "ë", "Ã¯", "ï", "Ã‰", "É",
+	"Ã€", "À", "Ã—", "×",
+	"Â\u00a0", " ", "Â ", " ", "Â°", "°", "Â©", "©", "Â®", "®", "Â£", "£", "Â«", "«",
+	"Â»", "»", "Â·", "·",
+)
+
+// hasMojibake reports whether s holds a lead character of the sequences
+// mojibake repairs, so clean text is never rewritten.
+func hasMojibake(s string) bool {
+	return strings.Contains(s, "â€") || strings.Contains(s, "â‚") || strings.Contains(s, "â„") ||
+		strings.Contains(s, "Ã") || strings.Contains(s, "Â")
+}
+
+// linkNoteRE matches the accessibility notes scrapers copy from link titles.
+var linkNoteRE = regexp.MustCompile(`[ \t]*\((?i:opens in (?:a )?new (?:tab|window))\)`)
+
+// normalize returns the lines of text with a leading BOM removed, CRLF and
+// CR line endings turned into LF, mojibake repaired, odd white space folded
+// to a space, zero-width and control characters removed, link notes removed
+// and trailing white space trimmed. Leading indentation is kept (tabs as four
+// spaces) because list nesting depends on it.
+func normalize(text string) []string {
+	text = strings.TrimPrefix(text, "\uFEFF")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	if hasMojibake(text) {
+		text = mojibake.Replace(text)
+	}
+	text = strings.Map(mapRune, text)
+	text = linkNoteRE.ReplaceAllString(text, "")
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		l = strings.TrimRight(l, " ")
+		if strings.HasPrefix(l, "\t") {
+			n := len(l) - len(strings.TrimLeft(l, "\t"))
+			l = strings.Repeat("    ", n) + l[n:]
+		}
+		lines[i] = l
+	}
+	return lines
+}
+
+// mapRune folds one rune: spaces of every kind become ' ', invisible
+// characters are dropped (-1), everything else is kept.
+func mapRune(r rune) rune {
+	switch {
+	case r == '\n' || r == '\t':
+		return r
+	case r == '\u00a0' || r == '\u1680' || (r >= '\u2000' && r <= '\u200a') ||
+		r == '\u202f' || r == '\u205f' || r == '\u3000' || r == '\v' || r == '\f' ||
+		r == '\u2028' || r == '\u2029' || r == '\u0085':
+		return ' '
+	case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' ||
+		r == '\ufeff' || r == '\u00ad' || r == '\u180e':
+		return -1
+	case r == utf8.RuneError:
+		return -1
+	case unicode.IsControl(r):
+		return -1
+	case unicode.Is(unicode.Bidi_Control, r):
+		return -1
+	}
+	return r
+}
+
+// fold collapses every run of white space to one space and trims the ends.
+func fold(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// cleanLine folds a metadata value the way passage text is folded.
+func cleanLine(s string) string {
+	if hasMojibake(s) {
+		s = mojibake.Replace(s)
+	}
+	return fold(strings.Map(mapRune, s))
+}
+
+// indentOf returns the number of leading spaces of a normalised line.
+func indentOf(l string) int {
+	return len(l) - len(strings.TrimLeft(l, " "))
+}
+
+// runeLen returns the number of characters of s.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// endsSentence reports whether s ends like a sentence or clause that closes
+// a paragraph: . ! ? : or … possibly followed by closing quotes or brackets.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ")
+	s = strings.TrimRight(s, "\"'”’)]»")
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?:…", r)
+}
+
+// firstWord returns the first space-separated word of s.
+func firstWord(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// startsLower reports whether s begins with a lower-case letter.
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
+	return unicode.IsLower(r)
+}
+
+// smallWords are words title case leaves in lower case.
+var smallWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "nor": true, "but": true,
+	"of": true, "in": true, "on": true, "to": true, "for": true, "with": true, "at": true,
+	"by": true, "from": true, "as": true, "vs": true, "vs.": true, "via": true, "into": true,
+	"is": true, "are": true, "be": true, "its": true, "than": true, "over": true, "per": true,
+}
+
+// titleish reports whether s reads like a heading: it starts with a capital
+// letter or digit and most of its words that title case would capitalise are
+// capitalised.
+func titleish(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	words := strings.Fields(s)
+	total, caps := 0, 0
+	for i, w := range words {
+		w = strings.TrimLeft(w, "\"'“‘([")
+		lw := strings.ToLower(strings.TrimRight(w, ",?!:;\"'”’)]"))
+		if i > 0 && smallWords[lw] {
+			continue
+		}
+		fr, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(fr) && !unicode.IsDigit(fr) {
+			continue
+		}
+		total++
+		if unicode.IsUpper(fr) || unicode.IsDigit(fr) {
+			caps++
+		}
+	}
+	return total > 0 && caps*10 >= total*7
+}
