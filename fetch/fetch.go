@@ -207,10 +207,11 @@ func checkContentType(ct string) error {
 	return nil
 }
 
-// requestError turns a deadline hit into errTimeout, so the caller reads
+// requestError turns a deadline hit (ours or the dialer's) into errTimeout, so the caller reads
 // "timed out after 15s" rather than a transport message.
 func requestError(ctx context.Context, err error, timeout time.Duration) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	var ne net.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return fmt.Errorf("%w after %v: %w", errTimeout, timeout, err)
 	}
 	return err
@@ -226,13 +227,14 @@ func newClient(opts Options) *http.Client {
 	}
 	return &http.Client{
 		Transport: &http.Transport{
-			Proxy:                 nil,
-			DialContext:           d.DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          4,
-			IdleConnTimeout:       30 * time.Second,
-			TLSHandshakeTimeout:   opts.Timeout,
-			ResponseHeaderTimeout: opts.Timeout,
+			Proxy:             nil,
+			DialContext:       d.DialContext,
+			ForceAttemptHTTP2: true,
+			MaxIdleConns:      4,
+			IdleConnTimeout:   30 * time.Second,
+			// No separate header or handshake timeouts: the context's
+			// deadline bounds the whole fetch, and a second timer racing it
+			// would only blur which limit fired.
 		},
 		CheckRedirect: checkRedirect,
 	}
