@@ -86,7 +86,7 @@ type textLayout struct {
 // whether prose lines are hard-wrapped at a fixed column.
 func layoutOf(lines []string) textLayout {
 	var lens []int
-	nonBlank, runs, inBlank, seen := 0, 0, false, false
+	nonBlank, runs, inBlank, seen, open := 0, 0, false, false, 0
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
 			inBlank = seen
@@ -100,14 +100,22 @@ func layoutOf(lines []string) textLayout {
 		nonBlank++
 		if _, ok := parseBullet(l, false); !ok {
 			lens = append(lens, runeLen(strings.TrimSpace(l)))
+			if !endsSentence(l) {
+				open++
+			}
 		}
 	}
 	lay := textLayout{blankSeparated: runs > 0 && runs*20 >= nonBlank}
 	if len(lens) < 3 {
 		return lay
 	}
+	// Hard-wrapped prose breaks most lines mid-sentence; text with one
+	// paragraph a line ends nearly every line with a sentence.
+	if open*2 < len(lens) {
+		return lay
+	}
 	sort.Ints(lens)
-	w := lens[(len(lens)-1)*95/100]
+	w := lens[(len(lens)*95+99)/100-1] // the 95th percentile ignores a stray long line
 	if w < 30 || w > 100 || lens[len(lens)-1] > 120 {
 		return lay
 	}

@@ -1,6 +1,9 @@
 package corpus
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // boilerAction says what a boilerplate line does to the article around it.
 type boilerAction int
@@ -57,8 +60,13 @@ func boilerOf(b block) (boilerAction, bool) {
 	return 0, false
 }
 
-// short reports whether a block could belong to a page's trailing furniture.
+// short reports whether a block could belong to a page's trailing
+// furniture: boilerplate, or short lines such as link titles that do not end
+// like a sentence of prose.
 func short(b block) bool {
+	if _, ok := boilerOf(b); ok {
+		return true
+	}
 	if b.kind == listBlock {
 		for _, it := range b.items {
 			if runeLen(it.text) > 120 {
@@ -67,7 +75,8 @@ func short(b block) bool {
 		}
 		return true
 	}
-	return runeLen(b.text) <= 120
+	t := strings.TrimRight(b.text, " \"'”’)]»")
+	return runeLen(b.text) <= 120 && !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "!") && !strings.HasSuffix(t, "…")
 }
 
 // removeBoilerplate drops share, comment and footer furniture from blocks.

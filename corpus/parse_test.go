@@ -1,0 +1,361 @@
+package corpus
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"chokepoint"
+)
+
+// summary renders passages as "P|section|text" or "L|section|text".
+func summary(d chokepoint.Document) []string {
+	var out []string
+	for _, p := range d.Passages {
+		k := "P"
+		if p.Kind == chokepoint.List {
+			k = "L"
+		}
+		out = append(out, k+"|"+p.Section+"|"+p.Text)
+	}
+	return out
+}
+
+func TestParseText(t *testing.T) {
+	tests := []struct {
+		name     string
+		path     string
+		data     string
+		title    string
+		sections []string
+		want     []string
+	}{
+		{
+			name:  "markdown with markup",
+			path:  "a.md",
+			data:  "# The *Title*\n\nIntro with **bold**, _em_, `code` and a [link](https://x.example/a_(b)).\n![chart](c.png)\n\n## Second <b>Part</b>\n\nText with <span class=\"x\">tags</span> &amp; snake_case_name, 5 * 3 and an escaped \\*star\\*.\nSoft wrapped line.\n\n- one\n- two\n  - nested\n",
+			title: "The Title", sections: []string{"Second Part"},
+			want: []string{
+				"P||Intro with bold, em, code and a link.",
+				"P|Second Part|Text with tags & snake_case_name, 5 * 3 and an escaped *star*. Soft wrapped line.",
+				"L|Second Part|- one\n- two\n  - nested",
+			},
+		},
+		{
+			name:  "markdown title from first line",
+			path:  "b.markdown",
+			data:  "Plain first line\n\nBody paragraph here.\n",
+			title: "Plain first line",
+			want:  []string{"P||Body paragraph here."},
+		},
+		{
+			name:  "markdown setext heading and fences",
+			path:  "c.md",
+			data:  "# T\n\nSection A\n---------\n\n```\nx := *p*\n```\n\n> quoted *text*\n",
+			title: "T", sections: []string{"Section A"},
+			want: []string{"P|Section A|x := *p*", "P|Section A|quoted text"},
+		},
+		{
+			name:  "text one line a paragraph",
+			path:  "d.txt",
+			data:  "My Title\nFirst paragraph is a full sentence about rare earths.\nSecond paragraph follows on the next line directly.\nThird one ends here!\n",
+			title: "My Title",
+			want: []string{
+				"P||First paragraph is a full sentence about rare earths.",
+				"P||Second paragraph follows on the next line directly.",
+				"P||Third one ends here!",
+			},
+		},
+		{
+			name: "text hard-wrapped with blank lines",
+			path: "e.txt",
+			data: "Wrapped Title\n\n" +
+				"China dominates the separation of rare earth oxides and the\n" +
+				"production of metals and magnets, which gives it leverage over\n" +
+				"every buyer in the West.\n\n" +
+				"Western projects need decades of investment and patient capital\n" +
+				"before they can compete on cost with incumbent refiners.\n",
+			title: "Wrapped Title",
+			want: []string{
+				"P||China dominates the separation of rare earth oxides and the production of metals and magnets, which gives it leverage over every buyer in the West.",
+				"P||Western projects need decades of investment and patient capital before they can compete on cost with incumbent refiners.",
+			},
+		},
+		{
+			name: "text hard-wrapped without blank lines",
+			path: "f.txt",
+			data: "Wrapped Title\n" +
+				"China dominates the separation of rare earth oxides and the\n" +
+				"production of metals and magnets, which gives it leverage over\n" +
+				"every buyer.\n" +
+				"Western projects need decades of investment and patient capital\n" +
+				"before they can compete on cost with incumbent refiners.\n",
+			title: "Wrapped Title",
+			want: []string{
+				"P||China dominates the separation of rare earth oxides and the production of metals and magnets, which gives it leverage over every buyer.",
+				"P||Western projects need decades of investment and patient capital before they can compete on cost with incumbent refiners.",
+			},
+		},
+		{
+			name: "bullets of each kind",
+			path: "g.txt",
+			data: "Bullets\n\nKinds of bullets follow in this article, one list each:\n\n• dot\n• dot two\n\nA paragraph between lists keeps them apart from each other.\n\n- dash\n- dash two\n\nAnother paragraph between the lists keeps them apart.\n\n* star\n* star two\n\nYet another paragraph between the lists keeps them apart.\n\n– en dash\n– en dash two\n\nAnd one more paragraph before the numbered list here.\n\n1. first\n2. second\n   continued\n",
+			title: "Bullets",
+			want: []string{
+				"P||Kinds of bullets follow in this article, one list each:",
+				"L||• dot\n• dot two",
+				"P||A paragraph between lists keeps them apart from each other.",
+				"L||- dash\n- dash two",
+				"P||Another paragraph between the lists keeps them apart.",
+				"L||* star\n* star two",
+				"P||Yet another paragraph between the lists keeps them apart.",
+				"L||– en dash\n– en dash two",
+				"P||And one more paragraph before the numbered list here.",
+				"L||1. first\n2. second continued",
+			},
+		},
+		{
+			name:  "mojibake, NBSP and zero-width",
+			path:  "h.txt",
+			data:  "Caf\u00c3\u00a9 Notes\n\nItâ€™s the â€œcheapestâ€\u009d option â€” says Jos\u00c3\u00a9.\u00a0 Price\u200b rose â€“ again\u00c2\u00a0today.\n",
+			title: "Café Notes",
+			want:  []string{"P||It’s the “cheapest” option — says José. Price rose – again today."},
+		},
+		{
+			name:  "CRLF and BOM",
+			path:  "i.txt",
+			data:  "\ufeffWindows Title\r\n\r\nFirst paragraph.\r\n\r\nSecond paragraph.\r\n",
+			title: "Windows Title",
+			want:  []string{"P||First paragraph.", "P||Second paragraph."},
+		},
+		{
+			name:  "CR line endings",
+			path:  "j.txt",
+			data:  "Old Mac Title\r\rFirst paragraph.\r\rSecond paragraph.",
+			title: "Old Mac Title",
+			want:  []string{"P||First paragraph.", "P||Second paragraph."},
+		},
+		{
+			name:  "truncated page",
+			path:  "k.txt",
+			data:  "Cut Off\n\nA full first paragraph ends properly.\n\nThe second paragraph stops in the middle of a sent",
+			title: "Cut Off",
+			want:  []string{"P||A full first paragraph ends properly.", "P||The second paragraph stops in the middle of a sent"},
+		},
+		{
+			name:  "short sentence is not a heading",
+			path:  "l.txt",
+			data:  "T\n\nThat is the point.\n\nA long paragraph follows the short sentence and explains it at length.\n\nNot So Fast\n\nThis paragraph sits under a real heading and is long enough.\n",
+			title: "T", sections: []string{"Not So Fast"},
+			want: []string{
+				"P||That is the point.",
+				"P||A long paragraph follows the short sentence and explains it at length.",
+				"P|Not So Fast|This paragraph sits under a real heading and is long enough.",
+			},
+		},
+		{
+			name:  "heading must be followed by body",
+			path:  "m.txt",
+			data:  "T\n\nA paragraph opens the article with enough words in it.\n\nTrailing Words Alone\n",
+			title: "T",
+			want:  []string{"P||A paragraph opens the article with enough words in it.", "P||Trailing Words Alone"},
+		},
+		{
+			name: "boilerplate",
+			path: "n.txt",
+			data: "T\n\nShare this:\n\nThe article says you should leave a reply to critics and all rights reserved people.\n\nWe use cookies to improve your experience.\n\nRelated\n\nMore body text after a mid-article Related line stays in.\n\n© 2025 Example Media. All rights reserved.\n\nLike this:\n\nRelated\n\nSome other article title\n",
+			title: "T",
+			want: []string{
+				"P||The article says you should leave a reply to critics and all rights reserved people.",
+				"P||More body text after a mid-article Related line stays in.",
+			},
+		},
+		{
+			name:  "comment section cut",
+			path:  "o.txt",
+			data:  "T\n\nBody of the article, a full paragraph of text.\n\nLeave a Reply\n\nA reader comment that is long enough to look like a paragraph of real text, really it is long enough to pass any tail check at all.\n",
+			title: "T",
+			want:  []string{"P||Body of the article, a full paragraph of text."},
+		},
+		{
+			name:  "opens in a new window note",
+			path:  "p.txt",
+			data:  "T\n\nSee the report (Opens in new window) and (opens in a new tab) more.\n",
+			title: "T",
+			want:  []string{"P||See the report and more."},
+		},
+		{
+			name:  "nested numbered and tab-indented bullets",
+			path:  "q.txt",
+			data:  "T\n\nSteps:\n\n1) Mine\n\t• ore\n\t\t• deep ore\n2) Refine\n",
+			title: "T",
+			want:  []string{"P||Steps:", "L||1) Mine\n  • ore\n    • deep ore\n2) Refine"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, warns, err := Parse(tt.path, []byte(tt.data), nil)
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tt.path, err)
+			}
+			if len(warns) != 0 {
+				t.Errorf("Parse(%q) warnings %v, want none", tt.path, warns)
+			}
+			if doc.Title != tt.title {
+				t.Errorf("Parse(%q) title = %q, want %q", tt.path, doc.Title, tt.title)
+			}
+			if !reflect.DeepEqual(doc.Sections, tt.sections) {
+				t.Errorf("Parse(%q) sections = %q, want %q", tt.path, doc.Sections, tt.sections)
+			}
+			if got := summary(doc); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse(%q) passages =\n%s\nwant\n%s", tt.path, strings.Join(got, "\n~~\n"), strings.Join(tt.want, "\n~~\n"))
+			}
+			checkInvariants(t, doc)
+		})
+	}
+}
+
+// checkInvariants asserts what every parsed document must satisfy.
+func checkInvariants(t *testing.T, d chokepoint.Document) {
+	t.Helper()
+	for i, p := range d.Passages {
+		if p.Index != i {
+			t.Errorf("passage %d has Index %d", i, p.Index)
+		}
+		if p.DocID != d.ID {
+			t.Errorf("passage %d has DocID %q, want %q", i, p.DocID, d.ID)
+		}
+		if strings.TrimSpace(p.Text) == "" {
+			t.Errorf("passage %d is empty", i)
+		}
+		if strings.Contains(p.Text, "\n\n") {
+			t.Errorf("passage %d holds a blank line: %q", i, p.Text)
+		}
+		if !isValidUTF8(p.Text) {
+			t.Errorf("passage %d is not valid UTF-8: %q", i, p.Text)
+		}
+		if p.Kind != chokepoint.Paragraph && p.Kind != chokepoint.List {
+			t.Errorf("passage %d has kind %q", i, p.Kind)
+		}
+	}
+}
+
+func TestParseMetadata(t *testing.T) {
+	md := "---\ntitle: Front Title\nsource: Rare Earth Exchanges\nurl: https://example.org/a\nauthor: A. Writer\npublished: 2025-03-20\nreviews:\n  title: Original Piece\n  source: Newsweek\n  author: B. Reporter\n  published: March 19, 2025\n  url: https://example.com/o\ntags: [russia, magnets]\n---\n# Front Title\n\nBody.\n"
+	doc, warns, err := Parse("x/a.md", []byte(md), nil)
+	if err != nil || len(warns) != 0 {
+		t.Fatalf("Parse front matter: err %v warnings %v", err, warns)
+	}
+	want := chokepoint.Document{
+		ID: "x/a", Path: "x/a.md", Title: "Front Title", Source: "Rare Earth Exchanges",
+		URL: "https://example.org/a", Author: "A. Writer", Published: "2025-03-20",
+		Reviews: &chokepoint.Review{Title: "Original Piece", Source: "Newsweek", Author: "B. Reporter",
+			Published: "March 19, 2025", URL: "https://example.com/o"},
+		Tags:     []string{"russia", "magnets"},
+		Hash:     doc.Hash,
+		Passages: []chokepoint.Passage{{DocID: "x/a", Index: 0, Kind: chokepoint.Paragraph, Text: "Body."}},
+	}
+	if !reflect.DeepEqual(doc, want) {
+		t.Errorf("Parse front matter =\n%+v\nwant\n%+v", doc, want)
+	}
+
+	tests := []struct {
+		name    string
+		path    string
+		data    string
+		sidecar string
+		reviews *chokepoint.Review
+		title   string
+		warns   []string // "line: substring"
+	}{
+		{"reviews as string", "a.md", "---\nreviews: Newsweek on rare earths\n---\nT\n\nBody.\n", "",
+			&chokepoint.Review{Title: "Newsweek on rare earths"}, "T", nil},
+		{"reviews as URL", "a.md", "---\nreviews: https://n.example/x\n---\nT\n\nBody.\n", "",
+			&chokepoint.Review{URL: "https://n.example/x"}, "T", nil},
+		{"unknown key", "a.md", "---\ntitle: X\nfoo: bar\n---\nBody.\n", "",
+			nil, "X", []string{`3: unknown key "foo"`}},
+		{"wrong shapes", "a.md", "---\ntitle: [a, b]\nreviews:\n  sauce: x\ntags: {a: b}\n---\nT\n\nBody.\n", "",
+			nil, "T", []string{`2: key "title"`, `4: unknown key "reviews.sauce"`, `5: key "tags"`}},
+		{"sidecar", "s.txt", "First Line Title\n\nBody.\n", "title: Sidecar Title\nreviews: {source: Newsweek}\n",
+			&chokepoint.Review{Source: "Newsweek"}, "Sidecar Title", nil},
+		{"sidecar unknown key", "s.txt", "First Line Title\n\nBody.\n", "\nbogus: 1\n",
+			nil, "First Line Title", []string{`2: unknown key "bogus"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var sc []byte
+			if tt.sidecar != "" {
+				sc = []byte(tt.sidecar)
+			}
+			doc, warns, err := Parse(tt.path, []byte(tt.data), sc)
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tt.path, err)
+			}
+			if doc.Title != tt.title || !reflect.DeepEqual(doc.Reviews, tt.reviews) {
+				t.Errorf("Parse(%q) title %q reviews %+v, want %q %+v", tt.path, doc.Title, doc.Reviews, tt.title, tt.reviews)
+			}
+			if len(warns) != len(tt.warns) {
+				t.Fatalf("Parse(%q) warnings %v, want %d: %q", tt.path, warns, len(tt.warns), tt.warns)
+			}
+			for i, w := range warns {
+				if got := fmt.Sprintf("%d: %v", w.Line, w.Err); !strings.HasPrefix(got, strings.SplitN(tt.warns[i], ":", 2)[0]+":") || !strings.Contains(got, strings.SplitN(tt.warns[i], ": ", 2)[1]) {
+					t.Errorf("Parse(%q) warning %d = %q, want %q", tt.path, i, got, tt.warns[i])
+				}
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		path    string
+		data    []byte
+		sidecar []byte
+		errPath string
+		line    int
+		want    string
+	}{
+		{"empty", "a.txt", []byte{}, nil, "a.txt", 0, "empty file"},
+		{"white space only", "a.txt", []byte(" \n\t\n"), nil, "a.txt", 0, "no text"},
+		{"binary", "a.txt", []byte("ab\ncd\x00ef"), nil, "a.txt", 2, "NUL byte at byte 5"},
+		{"not UTF-8", "a.md", []byte("Title\n\nok \xff bad"), nil, "a.md", 3, "not valid UTF-8 at byte 10"},
+		{"title only", "a.txt", []byte("Just A Title\n\n"), nil, "a.txt", 0, "no body text after the title"},
+		{"boilerplate only", "a.txt", []byte("Title\n\nShare this:\n\nLeave a Reply\n"), nil, "a.txt", 0, "no body text"},
+		{"bad front matter", "a.md", []byte("---\ntitle: ok\nbad: [unclosed\n---\nBody.\n"), nil, "a.md", 0, "front matter: invalid YAML"},
+		{"bad front matter line", "a.md", []byte("---\ntitle: ok\n  - x: y\n---\nBody.\n"), nil, "a.md", 3, "front matter: invalid YAML"},
+		{"unclosed front matter", "a.md", []byte("---\ntitle: ok\n\nBody.\n"), nil, "a.md", 1, "not closed"},
+		{"front matter not a mapping", "a.md", []byte("---\n- a\n---\nBody.\n"), nil, "a.md", 2, "want a mapping"},
+		{"bad sidecar", "d/a.txt", []byte("T\n\nBody.\n"), []byte("title: x\n\ttab: y\n"), "d/a.yaml", 2, "metadata: invalid YAML"},
+		{"unsupported", "a.pdf", []byte("x"), nil, "a.pdf", 0, "unsupported file type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := Parse(tt.path, tt.data, tt.sidecar)
+			var fe *chokepoint.FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse(%q) error = %v, want a *FileError", tt.path, err)
+			}
+			if fe.Path != tt.errPath || !strings.Contains(fe.Err.Error(), tt.want) {
+				t.Errorf("Parse(%q) error = %v, want path %q containing %q", tt.path, err, tt.errPath, tt.want)
+			}
+			if tt.line != 0 && fe.Line != tt.line {
+				t.Errorf("Parse(%q) error line = %d, want %d (%v)", tt.path, fe.Line, tt.line, err)
+			}
+		})
+	}
+}
+
+func TestParseHash(t *testing.T) {
+	a, _, _ := Parse("a.txt", []byte("T\n\nBody.\n"), nil)
+	b, _, _ := Parse("a.txt", []byte("T\n\nBody.\n"), []byte("source: X\n"))
+	c, _, _ := Parse("a.txt", []byte("T\n\nBody!\n"), nil)
+	if len(a.Hash) != 64 || a.Hash == b.Hash || a.Hash == c.Hash {
+		t.Errorf("hashes %q %q %q: want 64 hex digits, different when file or sidecar differ", a.Hash, b.Hash, c.Hash)
+	}
+}
+
+func isValidUTF8(s string) bool { return utf8.ValidString(s) }
