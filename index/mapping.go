@@ -1,0 +1,122 @@
+package index
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion identifies the index mapping and analysis. It is bumped
+// whenever either changes, so an index built by an older binary is rebuilt.
+const MappingVersion = 1
+
+// Scoring models accepted in Options.Scoring.
+const (
+	TFIDF = "tfidf"
+	BM25  = "bm25"
+)
+
+// Field names of the bleve documents.
+const (
+	fieldText    = "text"
+	fieldSection = "section"
+	fieldTitle   = "title"
+	fieldDocID   = "doc_id"
+	fieldIndex   = "index"
+	fieldKind    = "kind"
+	fieldURL     = "url"
+
+	analyzerName = "chokepoint_en"
+	abbrevFilter = "chokepoint_abbrev"
+)
+
+// storedFields are loaded with every hit; they are enough to render a
+// citation without reading the corpus.
+var storedFields = []string{fieldText, fieldSection, fieldTitle, fieldDocID, fieldIndex, fieldKind, fieldURL}
+
+// newMapping returns the index mapping for the given scoring model.
+//
+// The text analyzer is bleve's English analyzer with one addition: a char
+// filter that folds dotted two-letter abbreviations ("U.S.", "U.K.") into
+// their plain form ("US  ", same byte length so offsets stay true). Without
+// it "U.S." becomes the term "u." and never meets "US"; bleve's English stop
+// list already keeps "us", so both spellings share the term "us" (at the cost
+// of also matching the pronoun).
+func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	switch scoring {
+	case TFIDF:
+		m.ScoringModel = "tf-idf" // bleve's spelling
+	case BM25:
+		m.ScoringModel = "bm25"
+	default:
+		return nil, fmt.Errorf("scoring %q: want %q or %q", scoring, TFIDF, BM25)
+	}
+	if err := m.AddCustomCharFilter(abbrevFilter, map[string]interface{}{
+		"type":    regexp.Name,
+		"regexp":  `\b([A-Z])\.([A-Z])\.`,
+		"replace": "${1}${2}  ",
+	}); err != nil {
+		return nil, fmt.Errorf("add char filter: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
+		"type":          custom.Name,
+		"char_filters":  []string{abbrevFilter},
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("add analyzer: %w", err)
+	}
+	m.DefaultAnalyzer = analyzerName
+	m.DefaultField = fieldText
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+
+	analysed := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = store
+		f.IncludeTermVectors = true // phrase queries need positions
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keywordField := func(indexed bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Index = indexed
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	num := bleve.NewNumericFieldMapping()
+	num.Store = true
+	num.Index = false
+	num.IncludeInAll = false
+	num.DocValues = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldText, analysed(true))
+	dm.AddFieldMappingsAt(fieldSection, analysed(true))
+	dm.AddFieldMappingsAt(fieldTitle, analysed(true))
+	dm.AddFieldMappingsAt(fieldDocID, keywordField(true))
+	dm.AddFieldMappingsAt(fieldKind, keywordField(false))
+	dm.AddFieldMappingsAt(fieldURL, keywordField(false))
+	dm.AddFieldMappingsAt(fieldIndex, num)
+	m.DefaultMapping = dm
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("validate mapping: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,352 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"chokepoint"
+)
+
+// Search tuning.
+const (
+	// DefaultLimit is the number of hits Search returns when Query.Limit
+	// is not positive.
+	DefaultLimit = 30
+	// MaxLimit caps Query.Limit.
+	MaxLimit = 1000
+	// headingBoost weighs a match in a passage's section heading or its
+	// document's title against a match in its text (1).
+	headingBoost = 0.3
+	// defaultNearest is Nearest's n when n is not positive.
+	defaultNearest = 5
+)
+
+// Analyze turns text into index terms with the text field's analyzer: stop
+// words dropped, lower-cased, stemmed, "U.S." folded to "us". Start and End
+// are byte offsets of each word in text. It works after Close.
+func (x *Index) Analyze(text string) []chokepoint.Token {
+	a := x.mapping.AnalyzerNamed(analyzerName)
+	if a == nil {
+		return nil // unreachable: newMapping validated the analyzer
+	}
+	ts := a.Analyze([]byte(text))
+	out := make([]chokepoint.Token, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, chokepoint.Token{Term: string(t.Term), Start: t.Start, End: t.End})
+	}
+	return out
+}
+
+// Search returns the passages best matching q, best first, ties broken by
+// passage ID. Each group of q.Groups is a concept satisfied by any of its
+// alternatives; a multi-word alternative must match as a phrase. Matches in
+// the text count fully, in the section heading or document title less, and
+// passages satisfying more groups rank higher. When q.Groups is empty every
+// analysed word of q.Text is its own group. No match is an empty Result.
+// Result.DocFreq holds, for every analysed term of the groups, the number
+// of passages whose text contains it.
+func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Result, error) {
+	groups := q.Groups
+	if len(groups) == 0 {
+		for _, t := range x.Analyze(q.Text) {
+			groups = append(groups, []string{q.Text[t.Start:t.End]})
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+
+	res := chokepoint.Result{DocFreq: map[string]int{}}
+	var disjuncts []query.Query
+	for _, g := range groups {
+		var leaves []*leaf
+		for _, alt := range g {
+			toks := x.Analyze(alt)
+			if len(toks) == 0 {
+				continue
+			}
+			for _, t := range toks {
+				res.DocFreq[t.Term] = 0
+			}
+			phrase := len(toks) > 1
+			leaves = append(leaves,
+				newLeaf(alt, fieldText, 1, phrase),
+				newLeaf(alt, fieldSection, headingBoost, phrase),
+				newLeaf(alt, fieldTitle, headingBoost, phrase))
+		}
+		if len(leaves) == 0 {
+			continue
+		}
+		// bleve multiplies a disjunction's score by matched/total clauses;
+		// scaling the boosts by the clause count keeps a group with many
+		// alternatives from being outweighed by one with a single word.
+		qs := make([]query.Query, len(leaves))
+		for i, l := range leaves {
+			l.setBoost(l.boost * float64(len(leaves)))
+			qs[i] = l.q
+		}
+		disjuncts = append(disjuncts, bleve.NewDisjunctionQuery(qs...))
+	}
+
+	err := x.reader(func(idx bleve.Index) error {
+		n, err := idx.DocCount()
+		if err != nil {
+			return err
+		}
+		res.Passages = int(n)
+		if err := docFreq(ctx, idx, res.DocFreq); err != nil {
+			return err
+		}
+		if len(disjuncts) == 0 {
+			return nil
+		}
+		top := bleve.NewDisjunctionQuery(disjuncts...)
+		top.SetMin(1)
+		req := bleve.NewSearchRequestOptions(top, limit, 0, false)
+		req.Fields = storedFields
+		req.SortBy([]string{"-_score", "_id"})
+		sr, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		res.Hits, err = hits(sr.Hits)
+		return err
+	})
+	if err != nil {
+		return chokepoint.Result{}, fmt.Errorf("search %q: %w", truncate(q.Text, 80), err)
+	}
+	return res, nil
+}
+
+// leaf is a match or phrase query on one field whose boost can be set
+// after construction.
+type leaf struct {
+	q        query.Query
+	boost    float64
+	setBoost func(float64)
+}
+
+func newLeaf(text, field string, boost float64, phrase bool) *leaf {
+	if phrase {
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
+	}
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
+}
+
+// docFreq fills counts with the number of passages whose text holds each
+// term.
+func docFreq(ctx context.Context, idx bleve.Index, counts map[string]int) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for term := range counts {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+		if err != nil {
+			return fmt.Errorf("count term %q: %w", term, err)
+		}
+		counts[term] = int(tfr.Count())
+		if err := tfr.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hits turns bleve hits with stored fields into chokepoint hits.
+func hits(dm search.DocumentMatchCollection) ([]chokepoint.Hit, error) {
+	out := make([]chokepoint.Hit, 0, len(dm))
+	for _, m := range dm {
+		h, err := hit(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+func hit(m *search.DocumentMatch) (chokepoint.Hit, error) {
+	str := func(f string) string {
+		s, _ := m.Fields[f].(string)
+		return s
+	}
+	idx, ok := m.Fields[fieldIndex].(float64)
+	if !ok || str(fieldDocID) == "" {
+		return chokepoint.Hit{}, fmt.Errorf("passage %q: stored fields missing", m.ID)
+	}
+	p := chokepoint.Passage{
+		DocID:   str(fieldDocID),
+		Index:   int(idx),
+		Section: str(fieldSection),
+		Kind:    chokepoint.PassageKind(str(fieldKind)),
+		Text:    str(fieldText),
+	}
+	return chokepoint.Hit{Passage: p, Title: str(fieldTitle), URL: str(fieldURL), Score: m.Score}, nil
+}
+
+// Baseline runs a bare bleve match query of text over the passage text, with
+// bleve's default settings (no groups, phrases, boosts or tie-breaks), and
+// returns up to n hits (10 when n <= 0). It is the yardstick Search's
+// quality is measured against.
+func (x *Index) Baseline(ctx context.Context, text string, n int) ([]chokepoint.Hit, error) {
+	if n <= 0 {
+		n = 10
+	}
+	var out []chokepoint.Hit
+	err := x.reader(func(idx bleve.Index) error {
+		q := bleve.NewMatchQuery(text)
+		q.SetField(fieldText)
+		req := bleve.NewSearchRequestOptions(q, min(n, MaxLimit), 0, false)
+		req.Fields = storedFields
+		sr, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		out, err = hits(sr.Hits)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("baseline search %q: %w", truncate(text, 80), err)
+	}
+	return out, nil
+}
+
+// Passage returns the passage with the given ID (Passage.ID()) and its
+// document's title and URL, or an error wrapping chokepoint.ErrNotFound.
+func (x *Index) Passage(ctx context.Context, id string) (chokepoint.Hit, error) {
+	var h chokepoint.Hit
+	err := x.reader(func(idx bleve.Index) error {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+		req.Fields = storedFields
+		sr, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		if len(sr.Hits) == 0 {
+			return chokepoint.ErrNotFound
+		}
+		h, err = hit(sr.Hits[0])
+		h.Score = 0
+		return err
+	})
+	if err != nil {
+		return chokepoint.Hit{}, fmt.Errorf("passage %q: %w", id, err)
+	}
+	return h, nil
+}
+
+// Nearest returns up to n documents (5 when n <= 0) closest to text, best
+// first: those whose passages match text best, else those sharing the most
+// title words with it, else the first documents by title, so that on a
+// non-empty index it always returns at least one. It returns nil only for
+// an empty index.
+func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.DocRef, error) {
+	if n <= 0 {
+		n = defaultNearest
+	}
+	var ids []string
+	err := x.reader(func(idx bleve.Index) error {
+		var qs []query.Query
+		for _, t := range x.Analyze(text) {
+			word := text[t.Start:t.End]
+			qs = append(qs, newLeaf(word, fieldText, 1, false).q, newLeaf(word, fieldTitle, 1, false).q)
+		}
+		if len(qs) == 0 {
+			return nil
+		}
+		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 20*n, 0, false)
+		req.Fields = []string{fieldDocID}
+		req.SortBy([]string{"-_score", "_id"})
+		sr, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		for _, m := range sr.Hits {
+			id, _ := m.Fields[fieldDocID].(string)
+			if id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+				if len(ids) == n {
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nearest %q: %w", truncate(text, 80), err)
+	}
+
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if len(ids) == 0 {
+		ids = x.titleMatches(text, n)
+	}
+	if len(ids) == 0 {
+		for _, d := range x.man.Docs[:min(n, len(x.man.Docs))] {
+			ids = append(ids, d.Doc.ID)
+		}
+	}
+	refs := make([]chokepoint.DocRef, 0, len(ids))
+	for _, id := range ids {
+		if i, ok := x.byID[id]; ok {
+			d := x.man.Docs[i].Doc
+			refs = append(refs, chokepoint.DocRef{ID: d.ID, Title: d.Title, URL: d.URL})
+		}
+	}
+	return refs, nil
+}
+
+// titleMatches returns up to n document IDs whose titles share the most
+// analysed terms with text, most first (ties in title order). The caller
+// holds x.mu.
+func (x *Index) titleMatches(text string, n int) []string {
+	want := map[string]bool{}
+	for _, t := range x.Analyze(text) {
+		want[t.Term] = true
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	type scored struct {
+		id    string
+		count int
+	}
+	var found []scored
+	for _, d := range x.man.Docs {
+		c := 0
+		for _, t := range x.Analyze(d.Doc.Title) {
+			if want[t.Term] {
+				c++
+			}
+		}
+		if c > 0 {
+			found = append(found, scored{d.Doc.ID, c})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b scored) int { return b.count - a.count })
+	var ids []string
+	for _, f := range found[:min(n, len(found))] {
+		ids = append(ids, f.id)
+	}
+	return ids
+}
