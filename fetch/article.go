@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -27,6 +28,9 @@ type frontMatter struct {
 // between "---" lines holding title, url, source (the site), and author and
 // published when known, then a blank line and Text. Values are quoted by
 // the YAML encoder, so titles with colons or quotes survive a round trip.
+// In the body, heading ("#") and bullet ("- ") lines keep their markers and
+// all other Markdown syntax is backslash-escaped, so a Markdown reader gets
+// back Text's words exactly.
 func (a Article) Markdown() []byte {
 	var buf bytes.Buffer
 	buf.WriteString("---\n")
@@ -42,9 +46,57 @@ func (a Article) Markdown() []byte {
 	})
 	_ = enc.Close()
 	buf.WriteString("---\n\n")
-	buf.WriteString(strings.TrimSpace(a.Text))
-	buf.WriteString("\n")
+	for _, line := range strings.Split(strings.TrimSpace(a.Text), "\n") {
+		buf.WriteString(markdownLine(line))
+		buf.WriteByte('\n')
+	}
 	return buf.Bytes()
+}
+
+var (
+	headingLineRE = regexp.MustCompile(`^(#{1,6} )(.*)$`)
+	bulletLineRE  = regexp.MustCompile(`^( *- )(.*)$`)
+	// numberedRE finds text a Markdown reader would take for an ordered
+	// list item.
+	numberedRE = regexp.MustCompile(`^(\d{1,9})([.)])`)
+)
+
+// markdownLine writes one line of Text as Markdown: heading and bullet
+// markers stay, everything else is escaped so a Markdown reader gets back
+// the same words rather than emphasis, links, tags or accidental markers.
+func markdownLine(line string) string {
+	if m := headingLineRE.FindStringSubmatch(line); m != nil {
+		return m[1] + escapeInline(m[2])
+	}
+	if m := bulletLineRE.FindStringSubmatch(line); m != nil {
+		return m[1] + escapeStart(escapeInline(m[2]))
+	}
+	return escapeStart(escapeInline(line))
+}
+
+// escapeInline backslash-escapes characters that start inline markup.
+func escapeInline(s string) string {
+	return inlineEscaper.Replace(s)
+}
+
+var inlineEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `~`, `\~`,
+)
+
+// escapeStart escapes a line start that would read as a block marker.
+func escapeStart(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '#', '-', '+', '>':
+		return `\` + s
+	}
+	if m := numberedRE.FindStringSubmatch(s); m != nil {
+		return m[1] + `\` + s[len(m[1]):]
+	}
+	return s
 }
 
 // FileName returns a file name for the article: a lower-case ASCII slug of

@@ -34,6 +34,8 @@ func TestMarkdownRoundTrip(t *testing.T) {
 		name string
 		a    Article
 		want map[string]any
+		// escaped is a substring the raw body must hold, "" for none.
+		escaped string
 	}{
 		{
 			name: "full",
@@ -59,6 +61,12 @@ func TestMarkdownRoundTrip(t *testing.T) {
 			want: map[string]any{"title": "yes", "url": "https://e.com/", "source": "e.com"},
 		},
 		{
+			name:    "markup in text",
+			a:       Article{Title: "t", URL: "https://e.com/", Site: "e", Text: "*a* [b](c) <i>\\\n\n## H_1\n\n- `x`"},
+			want:    map[string]any{"title": "t", "url": "https://e.com/", "source": "e"},
+			escaped: "\\*a\\* \\[b\\](c) \\<i>\\\\\n\n## H\\_1\n\n- \\`x\\`",
+		},
+		{
 			name: "numeric-looking title",
 			a:    Article{Title: "2025", URL: "https://e.com/", Site: "null", Text: "Body."},
 			want: map[string]any{"title": "2025", "url": "https://e.com/", "source": "null"},
@@ -75,8 +83,11 @@ func TestMarkdownRoundTrip(t *testing.T) {
 					t.Errorf("front matter %s = %#v, want %#v", k, meta[k], v)
 				}
 			}
-			if want := "\n" + tc.a.Text + "\n"; body != want {
-				t.Errorf("body = %q, want %q", body, want)
+			if want := "\n" + tc.a.Text + "\n"; unescape(body) != want {
+				t.Errorf("body = %q, want %q once unescaped", body, want)
+			}
+			if !strings.Contains(body, tc.escaped) {
+				t.Errorf("body = %q, want it to hold %q", body, tc.escaped)
 			}
 		})
 	}
@@ -198,4 +209,41 @@ func TestPublicAddr(t *testing.T) {
 			t.Errorf("publicAddr(%s) = %v, want %v", tc.ip, got, tc.want)
 		}
 	}
+}
+
+func TestMarkdownLine(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"Plain words, nothing special.", "Plain words, nothing special."},
+		{"## A *starred* heading", `## A \*starred\* heading`},
+		{"  - item with [brackets]", `  - item with \[brackets\]`},
+		{"- - item starting with a dash", `- \- item starting with a dash`},
+		{"snake_case and `code` and <b>tag</b>", "snake\\_case and \\`code\\` and \\<b>tag\\</b>"},
+		{`a \ backslash`, `a \\ backslash`},
+		{"~~not struck~~", `\~\~not struck\~\~`},
+		{"# is not a heading without a space? it is: #hashtag", `# is not a heading without a space? it is: #hashtag`},
+		{"#hashtag paragraph", `\#hashtag paragraph`},
+		{"- is a bullet line in Text", "- is a bullet line in Text"},
+		{"+ plus", `\+ plus`},
+		{"> not a quote", `\> not a quote`},
+		{"2025. A year", `2025\. A year`},
+		{"3) third", `3\) third`},
+		{"20 percent. Not a list", "20 percent. Not a list"},
+	}
+	for _, tc := range tests {
+		if got := markdownLine(tc.line); got != tc.want {
+			t.Errorf("markdownLine(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
+// unescape drops Markdown backslash escapes, as a Markdown reader does.
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\\`*_{}[]()#+-.!|~<>", s[i+1]) >= 0 {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
