@@ -18,8 +18,11 @@ import (
 
 // Defaults applied by Fetch to zero Options fields.
 const (
-	DefaultTimeout   = 15 * time.Second
-	DefaultMaxBytes  = 5 << 20
+	// DefaultTimeout bounds a whole fetch, body included.
+	DefaultTimeout = 15 * time.Second
+	// DefaultMaxBytes is the largest body accepted: 5 MiB.
+	DefaultMaxBytes = 5 << 20
+	// DefaultUserAgent identifies Chokepoint to the sites it fetches.
 	DefaultUserAgent = "chokepoint-fetch/1.0 (+article import)"
 	// MaxRedirects is the most redirects Fetch follows.
 	MaxRedirects = 5
