@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	goregexp "regexp"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -38,6 +39,12 @@ const (
 	abbrevFilter = "chokepoint_abbrev"
 )
 
+// abbrevPattern matches dotted two-letter abbreviations such as "U.S.".
+const abbrevPattern = `\b([A-Z])\.([A-Z])\.`
+
+// abbrevRE matches abbrevPattern at the start of a string.
+var abbrevRE = goregexp.MustCompile(`^` + abbrevPattern)
+
 // storedFields are loaded with every hit; they are enough to render a
 // citation without reading the corpus.
 var storedFields = []string{fieldText, fieldSection, fieldTitle, fieldDocID, fieldIndex, fieldKind, fieldURL}
@@ -62,7 +69,7 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 	}
 	if err := m.AddCustomCharFilter(abbrevFilter, map[string]interface{}{
 		"type":    regexp.Name,
-		"regexp":  `\b([A-Z])\.([A-Z])\.`,
+		"regexp":  abbrevPattern,
 		"replace": "${1}${2}  ",
 	}); err != nil {
 		return nil, fmt.Errorf("add char filter: %w", err)

@@ -37,7 +37,13 @@ func (x *Index) Analyze(text string) []chokepoint.Token {
 	ts := a.Analyze([]byte(text))
 	out := make([]chokepoint.Token, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, chokepoint.Token{Term: string(t.Term), Start: t.Start, End: t.End})
+		tok := chokepoint.Token{Term: string(t.Term), Start: t.Start, End: t.End}
+		// The abbreviation filter shortened "U.S." to "US  ": report the
+		// whole abbreviation as the surface word.
+		if m := abbrevRE.FindString(text[tok.Start:]); m != "" && tok.End < tok.Start+len(m) {
+			tok.End = tok.Start + len(m)
+		}
+		out = append(out, tok)
 	}
 	return out
 }
@@ -137,10 +143,12 @@ func newLeaf(text, field string, boost float64, phrase bool) *leaf {
 	if phrase {
 		q := bleve.NewMatchPhraseQuery(text)
 		q.SetField(field)
+		q.SetBoost(boost)
 		return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
 	}
 	q := bleve.NewMatchQuery(text)
 	q.SetField(field)
+	q.SetBoost(boost)
 	return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
 }
 
@@ -269,7 +277,10 @@ func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.D
 		var qs []query.Query
 		for _, t := range x.Analyze(text) {
 			word := text[t.Start:t.End]
-			qs = append(qs, newLeaf(word, fieldText, 1, false).q, newLeaf(word, fieldTitle, 1, false).q)
+			qs = append(qs,
+				newLeaf(word, fieldText, 1, false).q,
+				newLeaf(word, fieldSection, headingBoost, false).q,
+				newLeaf(word, fieldTitle, headingBoost, false).q)
 		}
 		if len(qs) == 0 {
 			return nil
