@@ -83,7 +83,11 @@ type Article struct {
 func Fetch(ctx context.Context, rawURL string, opts Options) (Article, error) {
 	a, err := fetch(ctx, rawURL, opts.withDefaults())
 	if err != nil {
-		return Article{}, fmt.Errorf("fetch %s: %w", rawURL, err)
+		shown := rawURL
+		if u, perr := url.Parse(rawURL); perr == nil {
+			shown = u.Redacted() // keep passwords out of logs
+		}
+		return Article{}, fmt.Errorf("fetch %s: %w", shown, err)
 	}
 	return a, nil
 }

@@ -312,3 +312,10 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+func TestFetchErrorRedactsPassword(t *testing.T) {
+	_, err := Fetch(context.Background(), "ftp://user:hunter2@example.com/x", Options{})
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "user:xxxxx@example.com") {
+		t.Errorf("Fetch with credentials = %v, want the password redacted", err)
+	}
+}
