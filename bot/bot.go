@@ -359,7 +359,7 @@ func deferred(ephemeral bool) *discordgo.InteractionResponse {
 }
 
 // update builds a response that edits the message a component is on.
-func update(r Reply) *discordgo.InteractionResponse {
+func updateMsg(r Reply) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{

@@ -35,7 +35,7 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, r Respond
 		if err != nil {
 			return fmt.Errorf("sources page %q: %w", id, err)
 		}
-		return b.respondFirst(ctx, r, update(renderSources(lib.Documents(), page)), start)
+		return b.respondFirst(ctx, r, updateMsg(renderSources(lib.Documents(), page)), start)
 	}
 	return fmt.Errorf("unknown component %q", id)
 }

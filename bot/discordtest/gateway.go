@@ -183,7 +183,11 @@ func (s *Server) DispatchInteraction(i *discordgo.Interaction) string {
 	i.AppID = s.AppID
 	i.Version = 1
 	s.tokens[i.Token] = &interactionState{}
-	s.dispatchLocked("INTERACTION_CREATE", i)
+	payload := toMap(i)
+	if i.Message != nil {
+		payload["message"] = messageMap(i.Message)
+	}
+	s.dispatchLocked("INTERACTION_CREATE", payload)
 	return i.Token
 }
 
@@ -199,7 +203,7 @@ func (s *Server) DispatchMessage(m *discordgo.Message) string {
 		m.Timestamp = time.Now()
 	}
 	s.messages[m.ID] = m
-	s.dispatchLocked("MESSAGE_CREATE", m)
+	s.dispatchLocked("MESSAGE_CREATE", messageMap(m))
 	return m.ID
 }
 
@@ -252,4 +256,31 @@ func (s *Server) Connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.gw.conn != nil
+}
+
+// toMap marshals v and decodes it back as a JSON object.
+func toMap(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("discordtest: marshal %T: %v", v, err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Sprintf("discordtest: decode %T: %v", v, err))
+	}
+	return m
+}
+
+// messageMap is m as Discord sends it: discordgo's Message does not marshal
+// its components (json:"-"), so they are added here.
+func messageMap(m *discordgo.Message) map[string]any {
+	out := toMap(m)
+	if len(m.Components) > 0 {
+		comps := make([]any, len(m.Components))
+		for k, c := range m.Components {
+			comps[k] = toMap(c)
+		}
+		out["components"] = comps
+	}
+	return out
 }
