@@ -96,7 +96,7 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	if len(cands) == 0 || cands[0].coverage < a.opts.MinCoverage/2 {
 		return a.abstain(ctx, ans)
 	}
-	picked := a.selectDiverse(cands, concepts, a.opts.MaxCitations+a.opts.MoreCitations)
+	picked := a.selectDiverse(cands, intent, a.opts.MaxCitations+a.opts.MoreCitations)
 	// The shown excerpts together must cover the question: a reason
 	// question is often answered by excerpts naming one subject each.
 	if unionCoverage(concepts, picked[:min(len(picked), a.opts.MaxCitations)]) < a.opts.MinCoverage {
@@ -303,6 +303,7 @@ type candidate struct {
 	score    float64
 	matched  []bool          // per concept
 	words    map[string]bool // analysed terms, for near-duplicate checks
+	reasons  uint64          // kinds of reason the excerpt gives, one bit each
 }
 
 func (c candidate) citation(n int) Citation {
@@ -346,7 +347,7 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 				if j > i && length > a.opts.MaxExcerpt {
 					break
 				}
-				c := scoreWindow(cs, total, sents[i:j+1], in)
+				c := scoreWindow(cs, total, sents[i:j+1], in, a.vocab.reasons)
 				if c.coverage == 0 {
 					continue
 				}
@@ -379,7 +380,7 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 // scoreWindow rates consecutive sentences as an excerpt: the weighted share
 // of concepts they cover, how close together the matches sit, and for
 // reason questions whether they state a reason.
-func scoreWindow(cs []concept, total float64, win []sentence, in intent) candidate {
+func scoreWindow(cs []concept, total float64, win []sentence, in intent, reasons [][][]string) candidate {
 	c := candidate{matched: make([]bool, len(cs)), words: map[string]bool{}}
 	var terms []string
 	cue := false
@@ -390,6 +391,12 @@ func scoreWindow(cs []concept, total float64, win []sentence, in intent) candida
 	for _, t := range terms {
 		c.words[t] = true
 	}
+	for k, keys := range reasons {
+		if findAny(terms, keys) >= 0 {
+			c.reasons |= 1 << k
+		}
+	}
+	cue = cue || c.reasons != 0
 	covered := 0.0
 	var first, last = -1, -1
 	nMatched := 0
@@ -466,8 +473,9 @@ func (a *Answerer) analyseSentences(text string) []sentence {
 // selectDiverse picks up to n candidates, best first, so that each adds
 // something: a concept not yet covered or a different reason, and never
 // a near-duplicate of one already picked.
-func (a *Answerer) selectDiverse(cands []candidate, cs []concept, n int) []candidate {
+func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidate {
 	var picked []candidate
+	var seenReasons uint64
 	used := make([]bool, len(cands))
 	for len(picked) < n {
 		bestI, bestScore := -1, math.Inf(-1)
@@ -489,6 +497,15 @@ func (a *Answerer) selectDiverse(cands []candidate, cs []concept, n int) []candi
 				used[i] = true
 				continue
 			}
+			if in == intentReason && len(picked) > 0 {
+				// Favour a kind of reason not given yet over another
+				// restatement of one already cited.
+				if c.reasons&^seenReasons != 0 {
+					s += 0.3
+				} else if c.reasons != 0 {
+					s -= 0.1
+				}
+			}
 			if s > bestScore+1e-9 {
 				bestI, bestScore = i, s
 			}
@@ -498,6 +515,7 @@ func (a *Answerer) selectDiverse(cands []candidate, cs []concept, n int) []candi
 		}
 		used[bestI] = true
 		picked = append(picked, cands[bestI])
+		seenReasons |= cands[bestI].reasons
 	}
 	return picked
 }
@@ -537,6 +555,7 @@ func jaccard(a, b map[string]bool) float64 {
 // compiledVocabulary is a Vocabulary analysed with the Searcher's analyzer.
 type compiledVocabulary struct {
 	entries []vocabEntry
+	reasons [][][]string // per reason kind, its analysed marker terms
 }
 
 type vocabEntry struct {
@@ -603,6 +622,22 @@ func compileVocabulary(s Searcher, v Vocabulary) *compiledVocabulary {
 			}
 		}
 		add(k, alts)
+	}
+	names := make([]string, 0, len(v.Reasons))
+	for name := range v.Reasons {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var keys [][]string
+		for _, t := range v.Reasons[name] {
+			if k := analyse(t); len(k) > 0 {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 && len(cv.reasons) < 64 {
+			cv.reasons = append(cv.reasons, keys)
+		}
 	}
 	// Longest triggers first, so "rare earth elements" wins over "rare
 	// earth"; later entries (implications) replace equal ones, since they

@@ -12,4 +12,9 @@ type Vocabulary struct {
 	// "Moscow" matches "Russia", but asking about "Russia" does not match
 	// every mention of "Moscow".
 	Implies map[string][]string
+	// Reasons names the kinds of reason the corpus gives for things not
+	// working ("processing gap", "sanctions"), each with terms that mark
+	// it. Answers to why-questions cite distinct kinds of reason rather than
+	// three restatements of one.
+	Reasons map[string][]string
 }
