@@ -27,9 +27,9 @@ var ErrLocked = errors.New("index in use by another process")
 
 // Options tune an Index. The zero value is valid.
 type Options struct {
-	// Scoring is TFIDF (the default, which ranked the seed corpus better)
-	// or BM25. An index built with another model is rebuilt by the next
-	// Update.
+	// Scoring is BM25 (the default: it ranked the seed questions at least
+	// as well as TFIDF and was insensitive to the heading boost) or TFIDF.
+	// An index built with another model is rebuilt by the next Update.
 	Scoring string
 	// OpenTimeout bounds the wait for the index lock; default 1s.
 	OpenTimeout time.Duration
@@ -43,7 +43,7 @@ type Options struct {
 func (o Options) withDefaults() (Options, error) {
 	switch o.Scoring {
 	case "":
-		o.Scoring = TFIDF
+		o.Scoring = BM25
 	case TFIDF, BM25:
 	default:
 		return o, fmt.Errorf("scoring %q: want %q or %q", o.Scoring, TFIDF, BM25)

@@ -152,7 +152,7 @@ func TestUpdate(t *testing.T) {
 	}
 
 	s := x.Stats()
-	if s.Documents != 3 || s.Passages != 4 || !s.Updated.Equal(fixedNow) || s.MappingVersion != MappingVersion || s.Scoring != TFIDF {
+	if s.Documents != 3 || s.Passages != 4 || !s.Updated.Equal(fixedNow) || s.MappingVersion != MappingVersion || s.Scoring != BM25 {
 		t.Errorf("Stats = %+v", s)
 	}
 	if got := x.PassageCount("a"); got != 2 {

@@ -19,12 +19,14 @@ const (
 	DefaultLimit = 30
 	// MaxLimit caps Query.Limit.
 	MaxLimit = 1000
-	// headingBoost weighs a match in a passage's section heading or its
-	// document's title against a match in its text (1).
-	headingBoost = 0.3
 	// defaultNearest is Nearest's n when n is not positive.
 	defaultNearest = 5
 )
+
+// headingBoost weighs a match in a passage's section heading or its
+// document's title against a match in its text (1). A variable only so the
+// scoring comparison can vary it.
+var headingBoost = 0.2
 
 // Analyze turns text into index terms with the text field's analyzer: stop
 // words dropped, lower-cased, stemmed, "U.S." folded to "us". Start and End
