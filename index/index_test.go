@@ -540,3 +540,77 @@ func TestSearchDuringRebuild(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateInterruptedRebuildsNext(t *testing.T) {
+	x, dir := openTest(t, Options{BatchSize: 1})
+	a := newDoc("a", "Alpha", "h1", "cobalt one", "cobalt two", "cobalt three")
+	mustUpdate(t, x, a)
+	a2 := newDoc("a", "Alpha", "h2", "lithium one", "lithium two", "lithium three")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := x.Update(ctx, []chokepoint.Document{a2}, func(done, total int) {
+		if done == 1 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Update = %v, want context.Canceled", err)
+	}
+	// Half-updated but searchable.
+	if _, err := x.Search(context.Background(), chokepoint.Query{Text: "cobalt lithium"}); err != nil {
+		t.Errorf("Search after interrupted Update = %v", err)
+	}
+	x.Close()
+	y := openDir(t, dir, Options{})
+	st := mustUpdate(t, y, a2)
+	if !st.Rebuilt {
+		t.Errorf("Update after interrupted Update = %+v, want Rebuilt", st)
+	}
+	res, err := y.Search(context.Background(), chokepoint.Query{Text: "cobalt lithium"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(res.Hits); !slices.Equal(got, []string{"a#0", "a#1", "a#2"}) || strings.Contains(res.Hits[0].Passage.Text, "cobalt") {
+		t.Errorf("Search after recovery = %v (%q), want the lithium passages", got, res.Hits[0].Passage.Text)
+	}
+}
+
+func TestSearchDuringUpdate(t *testing.T) {
+	x, _ := openTest(t, Options{BatchSize: 2})
+	docs := func(hash string) []chokepoint.Document {
+		var out []chokepoint.Document
+		for i := range 4 {
+			out = append(out, newDoc(fmt.Sprintf("d%d", i), "Doc", hash, "cobalt refining "+hash, "gallium "+hash))
+		}
+		return out
+	}
+	mustUpdate(t, x, docs("v0")...)
+	ctx := context.Background()
+	errc := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for range 50 {
+				res, err := x.Search(ctx, chokepoint.Query{Text: "cobalt"})
+				if err == nil && len(res.Hits) != 4 {
+					err = fmt.Errorf("got %d hits, want 4", len(res.Hits))
+				}
+				if err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for i := 1; i <= 5; i++ {
+		st, err := x.Update(ctx, docs(fmt.Sprintf("v%d", i)), nil)
+		if err != nil || st.Changed != 4 {
+			t.Errorf("Update %d = %+v, %v; want 4 changed", i, st, err)
+		}
+	}
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Errorf("Search during Update = %v", err)
+		}
+	}
+}
