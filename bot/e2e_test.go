@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -52,16 +53,24 @@ func startEnv(t testing.TB, cfg Config) *env {
 }
 
 func (e *env) stop(t testing.TB) {
+	if err := e.shutdown(); err != nil {
+		t.Error(err)
+	}
+}
+
+// shutdown cancels Run and waits for it to return.
+func (e *env) shutdown() error {
+	defer e.fake.Close()
 	e.cancel()
 	select {
 	case err := <-e.done:
 		if err != nil {
-			t.Errorf("Run() = %v, want nil after cancel", err)
+			return fmt.Errorf("Run() = %w, want nil after cancel", err)
 		}
+		return nil
 	case <-time.After(wait):
-		t.Error("Run did not return after cancel")
+		return errors.New("Run did not return after cancel")
 	}
-	e.fake.Close()
 }
 
 var (
@@ -84,7 +93,10 @@ func shared(t *testing.T) *env {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if sharedEnv != nil {
-		sharedEnv.stop(&testing.B{})
+		if err := sharedEnv.shutdown(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }

@@ -22,13 +22,13 @@ var (
 		Citations: []chokepoint.Citation{
 			{N: 1, DocID: "russia/000_0524fadb7a41a105", PassageID: "russia/000_0524fadb7a41a105#4",
 				Title: "Russia Cannot Replace China as a Rare-Earth Supplier", Section: "Processing capacity",
-				URL:     "https://example.org/critiques/russia-rare-earths",
-				Excerpt: "Russia mines rare earths but lacks the separation plants that turn concentrate into usable oxides. China controls roughly 90 percent of global processing.",
+				URL:        "https://example.org/critiques/russia-rare-earths",
+				Excerpt:    "Russia mines rare earths but lacks the separation plants that turn concentrate into usable oxides. China controls roughly 90 percent of global processing.",
 				TrimmedEnd: true, Score: 7.1},
 			{N: 2, DocID: "russia/001_9f1c", PassageID: "russia/001_9f1c#2",
 				Title: "The Myth of the Arctic Alternative", Section: "",
-				URL:     "https://example.org/critiques/arctic-myth",
-				Excerpt: "Lovozero's output is shipped to Estonia and, increasingly, to China for refining.",
+				URL:          "https://example.org/critiques/arctic-myth",
+				Excerpt:      "Lovozero's output is shipped to Estonia and, increasingly, to China for refining.",
 				TrimmedStart: true, Score: 5.3},
 		},
 		More: []chokepoint.Citation{

@@ -62,8 +62,8 @@ type Server struct {
 }
 
 type interactionState struct {
-	responded bool
-	edited    bool
+	responded   bool
+	respondedAt time.Time
 }
 
 // New starts a fake Discord; Close stops it.
@@ -366,6 +366,7 @@ func (s *Server) callback(w http.ResponseWriter, token string, body []byte) {
 		return
 	}
 	st.responded = true
+	st.respondedAt = time.Now()
 	s.notifyLocked()
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
@@ -483,6 +484,18 @@ func (s *Server) Responded(token string) bool {
 	defer s.mu.Unlock()
 	st, ok := s.tokens[token]
 	return ok && st.responded
+}
+
+// RespondedAt returns when the fake received the interaction's first
+// response; ok is false when it has none.
+func (s *Server) RespondedAt(token string) (at time.Time, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, found := s.tokens[token]
+	if !found || !st.responded {
+		return time.Time{}, false
+	}
+	return st.respondedAt, true
 }
 
 // WaitResponded waits up to timeout until every token got its first
