@@ -35,12 +35,14 @@ func appendIndexOps(ops []op, d chokepoint.Document, from int) []op {
 }
 
 // apply runs ops against idx in batches of Options.BatchSize, checking ctx
-// and reporting progress after each batch. The caller guarantees idx stays
-// open, or passes a check via x.reader.
+// and reporting progress after each batch. idx must be private to the
+// caller (a generation being built).
 func (x *Index) apply(ctx context.Context, idx bleve.Index, ops []op, progress func(done, total int)) error {
 	return x.applyWith(ctx, func(f func(bleve.Index) error) error { return f(idx) }, ops, progress)
 }
 
+// applyWith is apply for a shared index: with runs each batch, e.g.
+// x.reader, which holds the read lock and fails once the index is closed.
 func (x *Index) applyWith(ctx context.Context, with func(func(bleve.Index) error) error, ops []op, progress func(done, total int)) error {
 	total := len(ops)
 	if progress != nil {
