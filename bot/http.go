@@ -140,7 +140,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	resp := &httpResponder{first: make(chan *discordgo.InteractionResponse), rest: &sessionResponder{s: h.opts.Session, i: &i}}
+	resp := &httpResponder{first: make(chan *discordgo.InteractionResponse, 1), rest: &sessionResponder{s: h.opts.Session, i: &i}}
 	go func() {
 		defer h.b.flight.end()
 		h.b.HandleInteraction(h.opts.Context, &i, resp)
@@ -152,9 +152,15 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, first)
 	case <-timer.C:
 		// The handler is slow: defer now, and let its first response
-		// become an edit of the deferred message.
+		// become an edit of the deferred message. A response that slipped
+		// in before giveUp is still sent as the body.
 		resp.giveUp()
-		writeResponse(w, deferred(false))
+		select {
+		case first := <-resp.first:
+			writeResponse(w, first)
+		default:
+			writeResponse(w, deferred(false))
+		}
 	case <-r.Context().Done():
 		resp.giveUp()
 	}
@@ -172,10 +178,12 @@ type httpResponder struct {
 	rest  *sessionResponder
 
 	mu   sync.Mutex
-	sent bool // the first response went out (as the body, or deferred)
-	late bool // the HTTP handler stopped waiting
+	sent bool // Respond was called
+	late bool // the HTTP handler stopped waiting for the first response
 }
 
+// giveUp marks the HTTP handler as no longer waiting; after it, Respond
+// goes over REST.
 func (r *httpResponder) giveUp() {
 	r.mu.Lock()
 	r.late = true
@@ -191,20 +199,12 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 		return errors.New("interaction already responded to")
 	}
 	r.sent = true
-	late := r.late
-	r.mu.Unlock()
-	if !late {
-		select {
-		case r.first <- resp:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		default:
-			// The HTTP handler is between its timer firing and giveUp;
-			// fall through to the late path.
-		}
-		r.giveUp()
+	if !r.late {
+		r.first <- resp // buffered: never blocks
+		r.mu.Unlock()
+		return nil
 	}
+	r.mu.Unlock()
 	switch resp.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
 		rep := Reply{}
@@ -219,5 +219,7 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 	}
 }
 
-func (r *httpResponder) Edit(ctx context.Context, rep Reply) error     { return r.rest.Edit(ctx, rep) }
-func (r *httpResponder) Followup(ctx context.Context, rep Reply) error { return r.rest.Followup(ctx, rep) }
+func (r *httpResponder) Edit(ctx context.Context, rep Reply) error { return r.rest.Edit(ctx, rep) }
+func (r *httpResponder) Followup(ctx context.Context, rep Reply) error {
+	return r.rest.Followup(ctx, rep)
+}

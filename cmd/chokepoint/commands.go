@@ -1,0 +1,418 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"chokepoint"
+)
+
+func cmdAsk(ctx context.Context, env *environment, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(env, "ask", "[flags] QUESTION", "Answers QUESTION with quoted excerpts of the corpus, each with a numbered citation.")
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	question := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(question) == "" {
+		return usagef("ask: no question given")
+	}
+	cfg, err := settings(env, c)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ans, err := e.answerer.Answer(ctx, question)
+	if errors.Is(err, chokepoint.ErrQuestionTooLong) {
+		return usagef("ask: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(env.stdout, answerJSON(ans))
+	}
+	_, err = io.WriteString(env.stdout, renderAnswer(ans))
+	return err
+}
+
+// jsonAnswer is the --json shape of an answer.
+type jsonAnswer struct {
+	Question    string              `json:"question"`
+	Abstained   bool                `json:"abstained"`
+	Citations   []jsonCitation      `json:"citations"`
+	More        []jsonCitation      `json:"more,omitempty"`
+	Suggestions []chokepoint.DocRef `json:"suggestions"`
+}
+
+type jsonCitation struct {
+	N            int     `json:"n"`
+	DocID        string  `json:"doc_id"`
+	PassageID    string  `json:"passage_id"`
+	Title        string  `json:"title"`
+	Section      string  `json:"section"`
+	URL          string  `json:"url"`
+	Excerpt      string  `json:"excerpt"`
+	TrimmedStart bool    `json:"trimmed_start"`
+	TrimmedEnd   bool    `json:"trimmed_end"`
+	Score        float64 `json:"score"`
+}
+
+func answerJSON(a chokepoint.Answer) jsonAnswer {
+	conv := func(cs []chokepoint.Citation) []jsonCitation {
+		out := make([]jsonCitation, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, jsonCitation{N: c.N, DocID: c.DocID, PassageID: c.PassageID, Title: c.Title, Section: c.Section,
+				URL: c.URL, Excerpt: c.Excerpt, TrimmedStart: c.TrimmedStart, TrimmedEnd: c.TrimmedEnd, Score: c.Score})
+		}
+		return out
+	}
+	j := jsonAnswer{Question: a.Question, Abstained: a.Abstained, Citations: conv(a.Citations), Suggestions: a.Suggestions}
+	if len(a.More) > 0 {
+		j.More = conv(a.More)
+	}
+	if j.Suggestions == nil {
+		j.Suggestions = []chokepoint.DocRef{}
+	}
+	return j
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// renderAnswer formats an answer for a terminal.
+func renderAnswer(a chokepoint.Answer) string {
+	var b strings.Builder
+	if a.Abstained {
+		b.WriteString("The corpus does not cover this question.\n")
+		if len(a.Suggestions) > 0 {
+			b.WriteString("Nearest articles:\n")
+			for _, s := range a.Suggestions {
+				fmt.Fprintf(&b, "  - %s", s.Title)
+				if s.URL != "" {
+					fmt.Fprintf(&b, " <%s>", s.URL)
+				}
+				b.WriteString("\n")
+			}
+		}
+		return b.String()
+	}
+	for i, c := range a.Citations {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "[%d] “%s”\n", c.N, c.Quote())
+		fmt.Fprintf(&b, "    — %s", c.Title)
+		if c.Section != "" {
+			fmt.Fprintf(&b, ", § %s", c.Section)
+		}
+		b.WriteString("\n")
+		if c.URL != "" {
+			fmt.Fprintf(&b, "      %s\n", c.URL)
+		}
+	}
+	return b.String()
+}
+
+func cmdSearch(ctx context.Context, env *environment, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(env, "search", "[flags] QUERY", "Lists the passages that best match QUERY, best first.")
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	n := fs.Int("n", 10, "how many passages")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	query := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(query) == "" {
+		return usagef("search: no query given")
+	}
+	if *n < 1 {
+		return usagef("search: -n must be at least 1")
+	}
+	cfg, err := settings(env, c)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	hits, err := e.answerer.Search(ctx, query, *n)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		type jsonHit struct {
+			Rank      int     `json:"rank"`
+			PassageID string  `json:"passage_id"`
+			DocID     string  `json:"doc_id"`
+			Title     string  `json:"title"`
+			Section   string  `json:"section"`
+			URL       string  `json:"url"`
+			Text      string  `json:"text"`
+			Score     float64 `json:"score"`
+		}
+		out := []jsonHit{}
+		for i, h := range hits {
+			out = append(out, jsonHit{i + 1, h.Passage.ID(), h.Passage.DocID, h.Title, h.Passage.Section, h.URL, h.Passage.Text, h.Score})
+		}
+		return writeJSON(env.stdout, out)
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(env.stdout, "No passage matches.")
+		return nil
+	}
+	for i, h := range hits {
+		fmt.Fprintf(env.stdout, "%d. %s", i+1, h.Title)
+		if h.Passage.Section != "" {
+			fmt.Fprintf(env.stdout, " § %s", h.Passage.Section)
+		}
+		fmt.Fprintf(env.stdout, "  [%s, score %.3f]\n   %s\n\n", h.Passage.ID(), h.Score, h.Passage.Text)
+	}
+	return nil
+}
+
+func cmdIndex(ctx context.Context, env *environment, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(env, "index", "[flags]", "Builds the index, or updates it with the corpus's added, changed and removed articles.")
+	c.register(fs)
+	rebuild := fs.Bool("rebuild", false, "rebuild from scratch instead of updating")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("index: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := settings(env, c)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	progress, done := progressBar(env.stderr, "indexing")
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, progress)
+	done()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	stats := e.stats
+	if *rebuild {
+		progress, done := progressBar(env.stderr, "rebuilding")
+		stats, err = e.idx.Rebuild(ctx, e.loaded.Documents, progress)
+		done()
+		if err != nil {
+			return err
+		}
+	}
+	writeSummary(env.stdout, e.dir, stats, e.loaded.Skipped, e.loaded.Warnings, time.Since(start))
+	return nil
+}
+
+// writeSummary prints what an index run did.
+func writeSummary(w io.Writer, dir string, s chokepoint.IndexStats, skipped, warnings []*chokepoint.FileError, took time.Duration) {
+	how := "updated"
+	if s.Rebuilt {
+		how = "rebuilt"
+	}
+	fmt.Fprintf(w, "Index %s in %s: %s\n", how, took.Round(time.Millisecond), dir)
+	fmt.Fprintf(w, "  documents: %d (%d added, %d changed, %d removed, %d unchanged)\n", s.Documents, s.Added, s.Changed, s.Removed, s.Unchanged)
+	fmt.Fprintf(w, "  passages:  %d\n", s.Passages)
+	fmt.Fprintf(w, "  skipped:   %d file(s)\n", len(skipped))
+	for _, f := range skipped {
+		fmt.Fprintf(w, "    - %v\n", f)
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(w, "  warnings:  %d\n", len(warnings))
+		for _, f := range warnings {
+			fmt.Fprintf(w, "    - %v\n", f)
+		}
+	}
+}
+
+func cmdSources(ctx context.Context, env *environment, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(env, "sources", "[flags]", "Lists the corpus's articles with their metadata.")
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := settings(env, c)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	docs := e.idx.Documents()
+	if *asJSON {
+		type jsonDoc struct {
+			ID        string             `json:"doc_id"`
+			Title     string             `json:"title"`
+			Source    string             `json:"source,omitempty"`
+			URL       string             `json:"url,omitempty"`
+			Author    string             `json:"author,omitempty"`
+			Published string             `json:"published,omitempty"`
+			Reviews   *chokepoint.Review `json:"reviews,omitempty"`
+			Tags      []string           `json:"tags,omitempty"`
+			Sections  []string           `json:"sections"`
+			Passages  int                `json:"passages"`
+		}
+		out := []jsonDoc{}
+		for _, d := range docs {
+			out = append(out, jsonDoc{d.ID, d.Title, d.Source, d.URL, d.Author, d.Published, d.Reviews, d.Tags, d.Sections, e.idx.PassageCount(d.ID)})
+		}
+		return writeJSON(env.stdout, out)
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTITLE\tSOURCE\tPASSAGES")
+	for _, d := range docs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", d.ID, d.Title, d.Source, e.idx.PassageCount(d.ID))
+	}
+	return tw.Flush()
+}
+
+// questionSet is the YAML shape of an eval file.
+type questionSet []struct {
+	Question string   `yaml:"question"`
+	Cite     []string `yaml:"cite"`
+	First    []string `yaml:"first"`
+	Abstain  bool     `yaml:"abstain"`
+	Note     string   `yaml:"note"`
+}
+
+// readQuestionSet parses an eval file; unknown keys are errors.
+func readQuestionSet(path string) ([]chokepoint.EvalCase, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("question set: %w", err)
+	}
+	var qs questionSet
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&qs); err != nil {
+		return nil, fmt.Errorf("question set %s: %w", path, cleanYAMLError(err))
+	}
+	var cases []chokepoint.EvalCase
+	for i, q := range qs {
+		if strings.TrimSpace(q.Question) == "" {
+			return nil, fmt.Errorf("question set %s: entry %d has no question", path, i+1)
+		}
+		cases = append(cases, chokepoint.EvalCase{Question: q.Question, Cite: q.Cite, First: q.First, Abstain: q.Abstain})
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("question set %s: no questions", path)
+	}
+	return cases, nil
+}
+
+// evaluateBoth scores the question set with the Answerer and with the
+// bare bleve baseline (a match query, top 3 passages quoted whole).
+func evaluateBoth(ctx context.Context, e *engine, cases []chokepoint.EvalCase) (ours, base chokepoint.EvalReport, err error) {
+	ours, err = chokepoint.Evaluate(ctx, e.answerer.Answer, e.passages(), cases)
+	if err != nil {
+		return ours, base, err
+	}
+	k := e.cfg.answererOptions().MaxCitations
+	if k <= 0 {
+		k = 3
+	}
+	baseline := func(ctx context.Context, q string) (chokepoint.Answer, error) {
+		hits, err := e.idx.Baseline(ctx, q, k)
+		if err != nil {
+			return chokepoint.Answer{}, err
+		}
+		return chokepoint.BaselineAnswer(q, hits, k), nil
+	}
+	base, err = chokepoint.Evaluate(ctx, baseline, e.passages(), cases)
+	return ours, base, err
+}
+
+func cmdEval(ctx context.Context, env *environment, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(env, "eval", "[flags] FILE", `Scores the answers to a question set (YAML: a list of {question, cite, first, abstain})
+next to a bare bleve match query quoting its top passages whole.`)
+	c.register(fs)
+	verbose := fs.Bool("v", false, "show each question's result")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("eval: want exactly one question-set file")
+	}
+	cases, err := readQuestionSet(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	cfg, err := settings(env, c)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ours, base, err := evaluateBoth(ctx, e, cases)
+	if err != nil {
+		return err
+	}
+	if *verbose {
+		for i, r := range ours.Cases {
+			b := base.Cases[i]
+			fmt.Fprintf(env.stdout, "%s %s  %q\n", mark(r.Pass), mark(b.Pass), r.Case.Question)
+			if !r.Pass {
+				for _, cit := range r.Answer.Citations {
+					fmt.Fprintf(env.stdout, "      [%d] %s: %.90q\n", cit.N, cit.PassageID, cit.Excerpt)
+				}
+				if r.Abstained {
+					fmt.Fprintln(env.stdout, "      (abstained)")
+				}
+			}
+		}
+		fmt.Fprintln(env.stdout, "(first mark: chokepoint, second: baseline)")
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tchokepoint\tbleve match baseline\t")
+	row := func(name string, f func(chokepoint.EvalReport) string) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, f(ours), f(base))
+	}
+	row("questions passed", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.Passed, r.Questions) })
+	row("first excerpt right", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.FirstOK, r.Questions) })
+	row("cited passages found (top 3)", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%.0f%%", 100*r.Recall) })
+	row("abstained when it should", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.AbstainOK, r.AbstainWant) })
+	row("abstained when it should not", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d", r.FalseAbstain) })
+	row("characters quoted per answer", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%.0f", r.MeanQuoted) })
+	return tw.Flush()
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}

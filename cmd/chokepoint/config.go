@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"chokepoint"
+)
+
+// Config is the whole configuration: chokepoint.example.yaml documents
+// every key. Secrets come from the environment (DISCORD_TOKEN,
+// DISCORD_PUBLIC_KEY), which overrides the file.
+type Config struct {
+	Corpus      string  `yaml:"corpus"`        // article directory; "" = embedded corpus
+	Index       string  `yaml:"index"`         // index directory; "" = user cache directory
+	Scoring     string  `yaml:"scoring"`       // tfidf or bm25
+	MaxFileSize int64   `yaml:"max_file_size"` // bytes per corpus file
+	Answers     Answers `yaml:"answers"`
+	Discord     Discord `yaml:"discord"`
+	HTTP        HTTP    `yaml:"http"`
+	Ops         Ops     `yaml:"ops"`
+	Fetch       Fetch   `yaml:"fetch"`
+	Watch       Watch   `yaml:"watch"`
+	LogLevel    string  `yaml:"log_level"` // debug, info, warn, error
+	LogFormat   string  `yaml:"log_format"`
+}
+
+// Answers tunes answer composition.
+type Answers struct {
+	MaxCitations  int     `yaml:"max_citations"`
+	MoreCitations int     `yaml:"more_citations"`
+	MinCoverage   float64 `yaml:"min_coverage"`
+	MaxExcerpt    int     `yaml:"max_excerpt"`
+}
+
+// Discord configures the bot.
+type Discord struct {
+	Token           Secret        `yaml:"token"`
+	PublicKey       string        `yaml:"public_key"`
+	ApplicationID   string        `yaml:"application_id"`
+	DevGuilds       []string      `yaml:"dev_guilds"`
+	AdminRoles      []string      `yaml:"admin_roles"`
+	AdminUsers      []string      `yaml:"admin_users"`
+	ListenChannels  []string      `yaml:"listen_channels"`
+	ThreadChannels  []string      `yaml:"thread_channels"`
+	RateLimit       RateLimit     `yaml:"rate_limit"`
+	DuplicateWindow time.Duration `yaml:"duplicate_window"`
+	FeedbackLog     string        `yaml:"feedback_log"`
+	MaxUpload       int64         `yaml:"max_upload"`
+	ShardID         int           `yaml:"shard_id"`
+	ShardCount      int           `yaml:"shard_count"`
+	Gateway         *bool         `yaml:"gateway"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// RateLimit is a per-user question budget.
+type RateLimit struct {
+	Questions int           `yaml:"questions"`
+	Per       time.Duration `yaml:"per"`
+}
+
+// HTTP configures the interactions endpoint.
+type HTTP struct {
+	Listen string `yaml:"listen"` // e.g. ":8080"; "" = off
+	// MaxSkew is how old a signed timestamp may be.
+	MaxSkew time.Duration `yaml:"max_skew"`
+}
+
+// Ops configures health and metrics.
+type Ops struct {
+	Listen string `yaml:"listen"` // e.g. ":9090"; "" = off
+}
+
+// Fetch bounds fetching articles from the web.
+type Fetch struct {
+	Timeout      time.Duration `yaml:"timeout"`
+	MaxBytes     int64         `yaml:"max_bytes"`
+	AllowPrivate bool          `yaml:"allow_private"`
+}
+
+// Watch configures watch mode.
+type Watch struct {
+	Enabled  bool          `yaml:"enabled"`
+	Debounce time.Duration `yaml:"debounce"`
+}
+
+// Secret is a string that never prints.
+type Secret string
+
+// String redacts the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString redacts the secret in %#v.
+func (s Secret) GoString() string { return `"[redacted]"` }
+
+// MarshalText redacts the secret in JSON, YAML and logs.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads the secret.
+func (s *Secret) UnmarshalText(b []byte) error { *s = Secret(b); return nil }
+
+func defaultConfig() Config {
+	return Config{
+		Scoring: "tfidf",
+		Discord: Discord{
+			RateLimit:       RateLimit{Questions: 5, Per: 30 * time.Second},
+			DuplicateWindow: 30 * time.Second,
+			MaxUpload:       1 << 20,
+			ShutdownTimeout: 10 * time.Second,
+		},
+		HTTP:      HTTP{MaxSkew: 5 * time.Minute},
+		Fetch:     Fetch{Timeout: 15 * time.Second, MaxBytes: 5 << 20},
+		Watch:     Watch{Debounce: 2 * time.Second},
+		LogLevel:  "info",
+		LogFormat: "text",
+	}
+}
+
+// loadConfig reads a YAML configuration file over the defaults. Unknown
+// keys and malformed values are errors naming the file, line and key.
+func loadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	cfg := defaultConfig()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config %s: %w", path, cleanYAMLError(err))
+	}
+	return cfg, nil
+}
+
+// cleanYAMLError drops yaml.v3's "yaml: unmarshal errors:" preamble so the
+// message reads "line 3: field foo not found in type main.Discord".
+func cleanYAMLError(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return errors.New(strings.Join(te.Errors, "; "))
+	}
+	return err
+}
+
+// applyEnv lets the environment override secrets and a few settings.
+func (c *Config) applyEnv(getenv func(string) string) {
+	if v := getenv("DISCORD_TOKEN"); v != "" {
+		c.Discord.Token = Secret(v)
+	}
+	if v := getenv("DISCORD_PUBLIC_KEY"); v != "" {
+		c.Discord.PublicKey = v
+	}
+	if v := getenv("DISCORD_APPLICATION_ID"); v != "" {
+		c.Discord.ApplicationID = v
+	}
+	if v := getenv("CHOKEPOINT_CORPUS"); v != "" {
+		c.Corpus = v
+	}
+	if v := getenv("CHOKEPOINT_INDEX"); v != "" {
+		c.Index = v
+	}
+}
+
+// validate checks values that decode fine but make no sense, naming the key.
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("config key %s: "+format, append([]any{key}, a...)...))
+	}
+	switch c.Scoring {
+	case "tfidf", "bm25":
+	default:
+		bad("scoring", "%q is not tfidf or bm25", c.Scoring)
+	}
+	if c.MaxFileSize < 0 {
+		bad("max_file_size", "must not be negative")
+	}
+	if c.Answers.MaxCitations < 0 || c.Answers.MaxCitations > 10 {
+		bad("answers.max_citations", "%d is not between 0 (default) and 10", c.Answers.MaxCitations)
+	}
+	if c.Answers.MinCoverage < 0 || c.Answers.MinCoverage > 1 {
+		bad("answers.min_coverage", "%v is not between 0 and 1", c.Answers.MinCoverage)
+	}
+	if c.Discord.RateLimit.Questions < 0 || c.Discord.RateLimit.Per < 0 {
+		bad("discord.rate_limit", "must not be negative")
+	}
+	if c.Discord.ShardCount < 0 || c.Discord.ShardID < 0 || (c.Discord.ShardCount > 0 && c.Discord.ShardID >= c.Discord.ShardCount) {
+		bad("discord.shard_id", "%d is not below shard_count %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	if c.Discord.PublicKey != "" && !isHex(c.Discord.PublicKey, 64) {
+		bad("discord.public_key", "want 64 hex digits (the application's public key from the Developer Portal)")
+	}
+	for key, ids := range map[string][]string{
+		"discord.dev_guilds": c.Discord.DevGuilds, "discord.admin_roles": c.Discord.AdminRoles, "discord.admin_users": c.Discord.AdminUsers,
+		"discord.listen_channels": c.Discord.ListenChannels, "discord.thread_channels": c.Discord.ThreadChannels,
+	} {
+		for _, id := range ids {
+			if !isSnowflake(id) {
+				bad(key, "%q is not a Discord ID (digits only)", id)
+			}
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log_level", "%q is not debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("log_format", "%q is not text or json", c.LogFormat)
+	}
+	if c.Fetch.Timeout < 0 || c.Fetch.MaxBytes < 0 {
+		bad("fetch", "timeout and max_bytes must not be negative")
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) answererOptions() chokepoint.Options {
+	return chokepoint.Options{
+		MaxCitations:  c.Answers.MaxCitations,
+		MoreCitations: c.Answers.MoreCitations,
+		MinCoverage:   c.Answers.MinCoverage,
+		MaxExcerpt:    c.Answers.MaxExcerpt,
+	}
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"chokepoint"
+	"chokepoint/corpus"
+	"chokepoint/index"
+)
+
+// commonFlags are the flags every subcommand takes.
+type commonFlags struct {
+	corpus, index, config string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.corpus, "corpus", "", "article `dir`ectory (default: the embedded corpus)")
+	fs.StringVar(&c.index, "index", "", "index `dir`ectory (default: under the user cache directory)")
+	fs.StringVar(&c.config, "config", "", "YAML configuration `file`")
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting
+// and prints its usage to stderr.
+func newFlagSet(env *environment, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: chokepoint %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args into fs, turning flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	return nil
+}
+
+// settings resolves the configuration file, the environment and the
+// flags (in rising order of precedence) into a validated Config.
+func settings(env *environment, c commonFlags) (Config, error) {
+	cfg := defaultConfig()
+	if c.config != "" {
+		var err error
+		if cfg, err = loadConfig(c.config); err != nil {
+			return Config{}, err
+		}
+	}
+	cfg.applyEnv(env.getenv)
+	if c.corpus != "" {
+		cfg.Corpus = c.corpus
+	}
+	if c.index != "" {
+		cfg.Index = c.index
+	}
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// corpusFS returns the corpus to read: the directory cfg names, or the
+// embedded default.
+func corpusFS(cfg Config) (fs.FS, error) {
+	if cfg.Corpus == "" {
+		return corpus.Default(), nil
+	}
+	st, err := os.Stat(cfg.Corpus)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("corpus %s: not a directory", cfg.Corpus)
+	}
+	return os.DirFS(cfg.Corpus), nil
+}
+
+// indexDir returns where the index lives: the configured directory, or a
+// directory under the user cache directory keyed by the corpus, so that
+// two corpora never share an index.
+func indexDir(cfg Config, getenv func(string) string) (string, error) {
+	if cfg.Index != "" {
+		return cfg.Index, nil
+	}
+	base := getenv("XDG_CACHE_HOME")
+	if base == "" {
+		var err error
+		if base, err = os.UserCacheDir(); err != nil {
+			return "", fmt.Errorf("find a cache directory for the index (pass --index DIR): %w", err)
+		}
+	}
+	key := "default"
+	if cfg.Corpus != "" {
+		abs, err := filepath.Abs(cfg.Corpus)
+		if err != nil {
+			return "", fmt.Errorf("corpus %s: %w", cfg.Corpus, err)
+		}
+		sum := sha256.Sum256([]byte(abs))
+		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:6])
+	}
+	return filepath.Join(base, "chokepoint", key), nil
+}
+
+// engine is an open index with the corpus it was brought up to date with.
+type engine struct {
+	cfg      Config
+	dir      string
+	idx      *index.Index
+	answerer *chokepoint.Answerer
+	loaded   corpus.Result
+	stats    chokepoint.IndexStats
+}
+
+// openEngine loads the corpus, opens the index and brings it up to date
+// (only what changed is re-indexed). Progress, when non-nil, receives the
+// indexing progress. Index recovery is reported on warn.
+func openEngine(ctx context.Context, cfg Config, getenv func(string) string, warn io.Writer, progress func(done, total int)) (*engine, error) {
+	fsys, err := corpusFS(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := indexDir(cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := corpus.Load(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+	if err != nil {
+		return nil, err
+	}
+	idx, err := index.Open(ctx, dir, index.Options{Scoring: cfg.Scoring})
+	if err != nil {
+		return nil, err
+	}
+	if why := idx.Recovered(); why != "" {
+		fmt.Fprintf(warn, "chokepoint: the index in %s would not open (%s); rebuilding it from the corpus\n", dir, why)
+	}
+	stats, err := idx.Update(ctx, loaded.Documents, progress)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	e := &engine{cfg: cfg, dir: dir, idx: idx, loaded: loaded, stats: stats}
+	e.answerer = chokepoint.NewAnswerer(idx, loaded.Vocabulary, cfg.answererOptions())
+	return e, nil
+}
+
+func (e *engine) Close() error { return e.idx.Close() }
+
+// passages returns every loaded passage, for resolving question sets.
+func (e *engine) passages() []chokepoint.Passage {
+	var ps []chokepoint.Passage
+	for _, d := range e.loaded.Documents {
+		ps = append(ps, d.Passages...)
+	}
+	return ps
+}
+
+// progressBar returns a progress callback that draws a bar on w when w is
+// a terminal, and nil (no progress) otherwise.
+func progressBar(w io.Writer, what string) (func(done, total int), func()) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
+					progressbar.OptionSetDescription(what), progressbar.OptionShowCount(),
+					progressbar.OptionThrottle(65*time.Millisecond), progressbar.OptionClearOnFinish())
+			}
+			bar.Set(done)
+		}, func() {
+			if bar != nil {
+				bar.Finish()
+			}
+		}
+}

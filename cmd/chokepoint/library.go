@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"chokepoint"
+	"chokepoint/bot"
+	"chokepoint/corpus"
+	"chokepoint/index"
+	"chokepoint/metrics"
+)
+
+// errReadOnlyCorpus is returned by Add and Remove on the embedded corpus.
+var errReadOnlyCorpus = errors.New("the embedded corpus is read-only; start chokepoint with --corpus DIR to manage articles")
+
+// library ties the corpus directory to the index for the bot: answers,
+// lookups and admin changes. Changes are serialised; answers keep flowing
+// during them, and a failed reindex leaves the last good index serving.
+type library struct {
+	cfg     Config
+	fsys    fs.FS
+	dir     string // writable corpus directory; "" for the embedded corpus
+	idx     *index.Index
+	metrics *metrics.Metrics
+
+	answerer atomic.Pointer[chokepoint.Answerer] // replaced when the vocabulary changes
+
+	mu      sync.Mutex // serialises Reindex, Add and Remove
+	stateMu sync.Mutex
+	skipped []*chokepoint.FileError
+	last    time.Time
+}
+
+var (
+	_ bot.Answerer = (*library)(nil)
+	_ bot.Library  = (*library)(nil)
+	_ bot.Corpus   = (*library)(nil)
+)
+
+// newLibrary wraps an open engine.
+func newLibrary(e *engine, m *metrics.Metrics) (*library, error) {
+	fsys, err := corpusFS(e.cfg)
+	if err != nil {
+		return nil, err
+	}
+	l := &library{cfg: e.cfg, fsys: fsys, dir: e.cfg.Corpus, idx: e.idx, metrics: m, skipped: e.loaded.Skipped, last: time.Now()}
+	l.answerer.Store(e.answerer)
+	st := e.idx.Stats()
+	m.CorpusSize(st.Documents, st.Passages)
+	return l, nil
+}
+
+// Answer answers with the current answerer.
+func (l *library) Answer(ctx context.Context, q string) (chokepoint.Answer, error) {
+	return l.answerer.Load().Answer(ctx, q)
+}
+
+// Search searches with the current answerer's vocabulary.
+func (l *library) Search(ctx context.Context, q string, n int) ([]chokepoint.Hit, error) {
+	return l.answerer.Load().Search(ctx, q, n)
+}
+
+// Passage returns one passage from the index.
+func (l *library) Passage(ctx context.Context, id string) (chokepoint.Hit, error) {
+	return l.idx.Passage(ctx, id)
+}
+
+// Documents returns every document's metadata.
+func (l *library) Documents() []chokepoint.Document { return l.idx.Documents() }
+
+// Document returns one document's metadata.
+func (l *library) Document(id string) (chokepoint.Document, error) { return l.idx.Document(id) }
+
+// Status describes the corpus and index now.
+func (l *library) Status() bot.Status {
+	st := l.idx.Stats()
+	l.stateMu.Lock()
+	defer l.stateMu.Unlock()
+	return bot.Status{Documents: st.Documents, Passages: st.Passages, LastReindex: l.last, Skipped: l.skipped}
+}
+
+// Reindex reloads the corpus and updates the index with what changed.
+func (l *library) Reindex(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reindexLocked(ctx, progress)
+}
+
+func (l *library) reindexLocked(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
+	start := time.Now()
+	loaded, err := corpus.Load(l.fsys, corpus.Options{MaxFileSize: l.cfg.MaxFileSize})
+	if err != nil {
+		l.metrics.Reindexed(time.Since(start), err)
+		return chokepoint.IndexStats{}, nil, err
+	}
+	stats, err := l.idx.Update(ctx, loaded.Documents, progress)
+	l.metrics.Reindexed(time.Since(start), err)
+	if err != nil {
+		return chokepoint.IndexStats{}, loaded.Skipped, err
+	}
+	l.answerer.Store(chokepoint.NewAnswerer(l.idx, loaded.Vocabulary, l.cfg.answererOptions()))
+	l.metrics.CorpusSize(stats.Documents, stats.Passages)
+	l.stateMu.Lock()
+	l.skipped, l.last = loaded.Skipped, time.Now()
+	l.stateMu.Unlock()
+	return stats, loaded.Skipped, nil
+}
+
+// Add validates an article, writes it into the corpus directory and
+// indexes it. A file that is not a valid article is refused with an error
+// wrapping its *chokepoint.FileError, and the corpus is left unchanged; so
+// it is when indexing fails. An existing file of the same name is replaced.
+func (l *library) Add(ctx context.Context, filename string, data []byte) (chokepoint.Document, error) {
+	if l.dir == "" {
+		return chokepoint.Document{}, errReadOnlyCorpus
+	}
+	name, err := articleName(filename)
+	if err != nil {
+		return chokepoint.Document{}, &chokepoint.FileError{Path: filename, Err: err}
+	}
+	doc, _, err := corpus.Parse(name, data, nil)
+	if err != nil {
+		return chokepoint.Document{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	dst := filepath.Join(l.dir, name)
+	old, readErr := os.ReadFile(dst)
+	existed := readErr == nil
+	if err := writeFileAtomic(dst, data); err != nil {
+		return chokepoint.Document{}, fmt.Errorf("add %s: %w", name, err)
+	}
+	if _, _, err := l.reindexLocked(ctx, nil); err != nil {
+		// Put the corpus back as it was; the index still serves the old one.
+		if existed {
+			err = errors.Join(err, writeFileAtomic(dst, old))
+		} else {
+			err = errors.Join(err, os.Remove(dst))
+		}
+		return chokepoint.Document{}, fmt.Errorf("add %s: %w", name, err)
+	}
+	return doc, nil
+}
+
+// Remove deletes a document's file (and its sidecar) from the corpus
+// directory and the index.
+func (l *library) Remove(ctx context.Context, id string) error {
+	if l.dir == "" {
+		return errReadOnlyCorpus
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	doc, err := l.idx.Document(id)
+	if err != nil {
+		return fmt.Errorf("remove %q: %w", id, err)
+	}
+	files := []string{doc.Path}
+	if strings.EqualFold(path.Ext(doc.Path), ".txt") {
+		stem := strings.TrimSuffix(doc.Path, path.Ext(doc.Path))
+		files = append(files, stem+".yaml", stem+".yml")
+	}
+	for _, f := range files {
+		if err := os.Remove(filepath.Join(l.dir, filepath.FromSlash(f))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %q: %w", id, err)
+		}
+	}
+	if _, _, err := l.reindexLocked(ctx, nil); err != nil {
+		return fmt.Errorf("remove %q: %w", id, err)
+	}
+	return nil
+}
+
+// articleName checks an uploaded file name: a plain base name ending in
+// .md, .markdown or .txt.
+func articleName(name string) (string, error) {
+	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+	if base != name || base == "." || base == ".." || strings.HasPrefix(base, ".") {
+		return "", fmt.Errorf("file name %q: want a plain name such as article.md", name)
+	}
+	switch strings.ToLower(path.Ext(base)) {
+	case ".md", ".markdown", ".txt":
+		return base, nil
+	}
+	return "", fmt.Errorf("file name %q: want a .md or .txt file", name)
+}
+
+// writeFileAtomic writes data to a temporary file beside dst and renames
+// it into place, so readers never see half a file.
+func writeFileAtomic(dst string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(dst), ".upload-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// watchCorpus updates the index whenever files under dir change, once the
+// changes have settled for debounce. A broken file is reported by the
+// reindex (and skipped); a failed reindex is logged and the last good index
+// keeps serving. It returns when ctx ends.
+func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *library, log *slog.Logger) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch corpus: %w", err)
+	}
+	defer w.Close()
+	// fsnotify watches directories one by one.
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return w.Add(p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("watch corpus %s: %w", dir, err)
+	}
+	if debounce <= 0 {
+		debounce = 2 * time.Second
+	}
+	log.Info("watching corpus", "dir", dir, "debounce", debounce)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if strings.HasPrefix(filepath.Base(ev.Name), ".") {
+				continue // our own temporary files, editors' swap files
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					_ = w.Add(ev.Name)
+				}
+			}
+			timer.Reset(debounce)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			log.Warn("watch corpus", "err", err)
+		case <-timer.C:
+			start := time.Now()
+			stats, skipped, err := lib.Reindex(ctx, nil)
+			if errors.Is(err, context.Canceled) {
+				return nil
+			}
+			if err != nil {
+				log.Error("reindex after change", "err", err)
+				continue
+			}
+			log.Info("reindexed after change", "added", stats.Added, "changed", stats.Changed, "removed", stats.Removed,
+				"passages", stats.Passages, "skipped_files", len(skipped), "took", time.Since(start))
+			for _, s := range skipped {
+				log.Warn("corpus file skipped", "path", s.Path, "line", s.Line, "err", s.Err)
+			}
+		}
+	}
+}
