@@ -100,9 +100,9 @@ func TestParseText(t *testing.T) {
 			},
 		},
 		{
-			name: "bullets of each kind",
-			path: "g.txt",
-			data: "Bullets\n\nKinds of bullets follow in this article, one list each:\n\n• dot\n• dot two\n\nA paragraph between lists keeps them apart from each other.\n\n- dash\n- dash two\n\nAnother paragraph between the lists keeps them apart.\n\n* star\n* star two\n\nYet another paragraph between the lists keeps them apart.\n\n– en dash\n– en dash two\n\nAnd one more paragraph before the numbered list here.\n\n1. first\n2. second\n   continued\n",
+			name:  "bullets of each kind",
+			path:  "g.txt",
+			data:  "Bullets\n\nKinds of bullets follow in this article, one list each:\n\n• dot\n• dot two\n\nA paragraph between lists keeps them apart from each other.\n\n- dash\n- dash two\n\nAnother paragraph between the lists keeps them apart.\n\n* star\n* star two\n\nYet another paragraph between the lists keeps them apart.\n\n– en dash\n– en dash two\n\nAnd one more paragraph before the numbered list here.\n\n1. first\n2. second\n   continued\n",
 			title: "Bullets",
 			want: []string{
 				"P||Kinds of bullets follow in this article, one list each:",
@@ -164,9 +164,9 @@ func TestParseText(t *testing.T) {
 			want:  []string{"P||A paragraph opens the article with enough words in it.", "P||Trailing Words Alone"},
 		},
 		{
-			name: "boilerplate",
-			path: "n.txt",
-			data: "T\n\nShare this:\n\nThe article says you should leave a reply to critics and all rights reserved people.\n\nWe use cookies to improve your experience.\n\nRelated\n\nMore body text after a mid-article Related line stays in.\n\n© 2025 Example Media. All rights reserved.\n\nLike this:\n\nRelated\n\nSome other article title\n",
+			name:  "boilerplate",
+			path:  "n.txt",
+			data:  "T\n\nShare this:\n\nThe article says you should leave a reply to critics and all rights reserved people.\n\nWe use cookies to improve your experience.\n\nRelated\n\nMore body text after a mid-article Related line stays in.\n\n© 2025 Example Media. All rights reserved.\n\nLike this:\n\nRelated\n\nSome other article title\n",
 			title: "T",
 			want: []string{
 				"P||The article says you should leave a reply to critics and all rights reserved people.",
