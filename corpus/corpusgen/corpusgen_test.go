@@ -105,7 +105,7 @@ func TestDocumentsShape(t *testing.T) {
 
 func TestWriteFilesLoads(t *testing.T) {
 	dir := t.TempDir()
-	const n = 3000
+	const n = 200
 	if err := corpusgen.WriteFiles(dir, n, 3); err != nil {
 		t.Fatalf("WriteFiles: %v", err)
 	}
