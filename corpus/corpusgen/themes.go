@@ -56,7 +56,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "sanctions",
+		slug:     "sanctions",
 		headings: []string{"Sanctions Complicate Everything", "The Sanctions Problem", "Who Can Legally Buy"},
 		sentences: []string{
 			"{critique} {flaw} that {sanc} on Russia make any joint {mining} venture legally fraught for {Adj} firms.",
@@ -74,7 +74,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "tariffs",
+		slug:     "tariffs",
 		headings: []string{"Tariffs Will Not Build Refineries", "The Tariff Illusion", "Who Pays the Duties"},
 		sentences: []string{
 			"Washington raised {tariff} on Chinese {mat} products on {date}, yet imports simply rerouted through {country2}.",
@@ -90,7 +90,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "magnets",
+		slug:     "magnets",
 		headings: []string{"The Magnet Makers", "Magnets Are the Chokepoint", "From Oxide to Motor"},
 		sentences: []string{
 			"China makes about {pct} of the world's {magnet}, the parts that turn {mat} into motors for {ev} and missiles.",
@@ -108,7 +108,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "batteries",
+		slug:     "batteries",
 		headings: []string{"The Battery Metals Squeeze", "Anodes, Cathodes and China", "What Electric Vehicles Need"},
 		sentences: []string{
 			"Demand for {mat} from {ev} is expected to triple by {year}, and China already refines about {pct} of it.",
@@ -126,7 +126,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "deposits",
+		slug:     "deposits",
 		headings: []string{"Deposits Are Not Production", "Untapped Riches", "The Geology Argument"},
 		sentences: []string{
 			"{country} claims {deposit} of {mat} worth {usd}, but most of them have never been drilled to modern standards.",
@@ -144,7 +144,7 @@ var themes = []theme{
 		},
 	},
 	{
-		slug: "policy",
+		slug:     "policy",
 		headings: []string{"Stockpiles and Subsidies", "What Policy Gets Wrong", "Industrial Policy in Practice"},
 		sentences: []string{
 			"Washington announced a {cm} stockpile of {tonnes} tonnes on {date}, but stockpiles buy time rather than capacity.",
