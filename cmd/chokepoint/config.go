@@ -113,7 +113,7 @@ func (s *Secret) UnmarshalText(b []byte) error { *s = Secret(b); return nil }
 
 func defaultConfig() Config {
 	return Config{
-		Scoring: "tfidf",
+		Scoring: "bm25",
 		Discord: Discord{
 			RateLimit:       RateLimit{Questions: 5, Per: 30 * time.Second},
 			DuplicateWindow: 30 * time.Second,

@@ -55,6 +55,7 @@ Usage:
   chokepoint eval FILE                 score a question set against a bare bleve baseline
   chokepoint corpus add URL            fetch a web article into the corpus
   chokepoint serve                     run the Discord bot
+  chokepoint health                    probe a running server's /healthz
   chokepoint version                   print the version
 
 Common flags (every subcommand; see 'chokepoint CMD --help'):
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCorpus(ctx, env, rest)
 	case "serve":
 		return cmdServe(ctx, env, rest)
+	case "health":
+		return cmdHealth(ctx, env, rest)
 	default:
 		fmt.Fprint(stderr, usage)
 		return usagef("unknown command %q", cmd)
