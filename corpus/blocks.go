@@ -155,8 +155,39 @@ func (lay textLayout) joins(prev, next string) bool {
 	return true
 }
 
+// loneBulletRE matches a line holding only a bullet, as scrapers emit when
+// the bullet and its text sit in separate HTML elements.
+var loneBulletRE = regexp.MustCompile(`^( *)([•\-*–·▪◦●○‣]|\d{1,3}[.)])$`)
+
+// joinLoneBullets moves the text that follows a lone bullet line (possibly
+// after blank lines) onto the bullet's line.
+func joinLoneBullets(lines []string) []string {
+	out := lines[:0:0]
+	for i := 0; i < len(lines); i++ {
+		m := loneBulletRE.FindStringSubmatch(lines[i])
+		if m == nil {
+			out = append(out, lines[i])
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+			j++
+		}
+		if j == len(lines) || loneBulletRE.MatchString(lines[j]) {
+			continue // a bullet with no text is dropped
+		}
+		if _, ok := parseBullet(lines[j], false); ok {
+			continue
+		}
+		out = append(out, m[1]+m[2]+" "+strings.TrimSpace(lines[j]))
+		i = j
+	}
+	return out
+}
+
 // textBlocks splits the lines of a plain-text article into blocks.
 func textBlocks(lines []string) ([]block, textLayout) {
+	lines = joinLoneBullets(lines)
 	lay := layoutOf(lines)
 	var out []block
 	var para []string
@@ -226,7 +257,7 @@ func textBlocks(lines []string) ([]block, textLayout) {
 // exclamation may still be a heading).
 func headingShaped(s string) bool {
 	n, words := runeLen(s), len(strings.Fields(s))
-	if n == 0 || n > 90 || words > 12 {
+	if n == 0 || n > 90 || words > 12 || isByline(s) {
 		return false
 	}
 	last := strings.TrimRight(s, "\"'”’)]»")
@@ -263,4 +294,31 @@ func markHeadings(blocks []block, blankSeparated bool) {
 		}
 		b.kind = headingBlock
 	}
+}
+
+var (
+	month    = `(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?`
+	bylineRE = regexp.MustCompile(`^(?:(?i:by|written by|posted by):? \p{Lu}|(?i:published|posted|updated|last updated)(?: on)?:? (?:\d|` + month + `)).{0,80}$`)
+	dateRE   = regexp.MustCompile(`^(?:(?i:[a-z]+day),? )?(?:` + month + ` \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} ` + month + `,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:,? \d{1,2}:\d{2}(?: ?[aApP][mM])?)?$`)
+)
+
+// isByline reports whether a line is a byline or a bare date.
+func isByline(s string) bool {
+	return (bylineRE.MatchString(s) && len(strings.Fields(s)) <= 10) || dateRE.MatchString(s)
+}
+
+// dropHeader removes byline and date lines that precede the body of a
+// plain-text article: they are metadata, not text to quote.
+func dropHeader(blocks []block) []block {
+	for i, b := range blocks {
+		if b.kind != paraBlock || b.lines != 1 || !isByline(fold(b.text)) {
+			if b.kind == paraBlock && runeLen(b.text) >= 100 {
+				return blocks
+			}
+			continue
+		}
+		blocks = append(blocks[:i:i], blocks[i+1:]...)
+		return dropHeader(blocks)
+	}
+	return blocks
 }

@@ -117,6 +117,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		var lay textLayout
 		blocks, lay = textBlocks(lines)
 		blocks = removeBoilerplate(blocks)
+		blocks = dropHeader(blocks)
 		markHeadings(blocks, lay.blankSeparated)
 	}
 	if m.Title != "" {
@@ -206,7 +207,17 @@ func textTitle(lines []string) ([]string, string) {
 		if runeLen(t) > maxTitleLen {
 			return lines[i:], shorten(t)
 		}
-		return lines[i+1:], t
+		rest := lines[i+1:]
+		// Scrapers often repeat the title as the first line of the body.
+		for j, l := range rest {
+			if u := fold(l); u != "" {
+				if strings.EqualFold(u, t) {
+					rest = rest[j+1:]
+				}
+				break
+			}
+		}
+		return rest, t
 	}
 	return nil, ""
 }

@@ -194,6 +194,23 @@ func TestParseText(t *testing.T) {
 			title: "T",
 			want:  []string{"P||Steps:", "L||1) Mine\n  • ore\n    • deep ore\n2) Refine"},
 		},
+		{
+			name:  "scraper header: repeated title, byline, date",
+			path:  "r.txt",
+			data:  "Magnets Matter\n\nMagnets Matter\n\nBy Jane Doe\n\nMarch 3, 2025\n\nThe body paragraph of this article is long enough to count as real body text here.\n\nBy the Numbers\n\nA section on numbers follows, long enough to be body text under it.\n",
+			title: "Magnets Matter", sections: []string{"By the Numbers"},
+			want: []string{
+				"P||The body paragraph of this article is long enough to count as real body text here.",
+				"P|By the Numbers|A section on numbers follows, long enough to be body text under it.",
+			},
+		},
+		{
+			name:  "lone bullets",
+			path:  "s.txt",
+			data:  "T\n\nKey points:\n\n•\nfirst point\n•\n\nsecond point\n•\n",
+			title: "T",
+			want:  []string{"P||Key points:", "L||• first point\n• second point"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
