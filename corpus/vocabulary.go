@@ -8,12 +8,18 @@ import (
 	"chokepoint"
 )
 
+// MaxReasons is the most kinds of reason a vocabulary may name; the
+// Answerer tracks them as bits of a uint64.
+const MaxReasons = 64
+
 // ParseVocabulary reads a synonyms file: a mapping with "equivalent", a list
-// of groups of at least two interchangeable terms, and "implies", a mapping
-// from a term to the terms it also matches. An empty file is an empty
-// Vocabulary. Bad YAML, unknown top-level keys, empty terms and groups of
-// fewer than two terms are errors: a *chokepoint.FileError naming path and
-// the line.
+// of groups of at least two interchangeable terms; "implies", a mapping from
+// a term to the terms it also matches; and "reasons", a mapping from a kind
+// of reason ("processing gap") to the terms that mark it. A mapping's value
+// may be one term or a list. An empty file is an empty Vocabulary. Bad YAML,
+// unknown top-level keys, empty terms, groups of fewer than two terms and
+// more than MaxReasons reasons are errors: a *chokepoint.FileError naming
+// path and the line.
 func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
 	var v chokepoint.Vocabulary
 	if err := checkBytes(path, data); err != nil {
@@ -52,41 +58,24 @@ func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
 				}
 				v.Equivalent = append(v.Equivalent, terms)
 			}
-		case "implies":
+		case "implies", "reasons":
 			if isNull(val) {
 				continue
 			}
-			if val.Kind != yaml.MappingNode {
-				return v, fail(val, "implies: want a mapping like Moscow: [Russia]")
+			m, err := termMap(val, fail, k.Value)
+			if err != nil {
+				return chokepoint.Vocabulary{}, err
 			}
-			for j := 0; j+1 < len(val.Content); j += 2 {
-				from, to := val.Content[j], val.Content[j+1]
-				name, ok := scalar(from)
-				if !ok || name == "" {
-					return chokepoint.Vocabulary{}, fail(from, "implies: empty term")
+			if k.Value == "implies" {
+				v.Implies = m
+			} else {
+				if len(m) > MaxReasons {
+					return chokepoint.Vocabulary{}, fail(val, "reasons: %d kinds; want at most %d", len(m), MaxReasons)
 				}
-				var targets []string
-				if to.Kind == yaml.ScalarNode && !isNull(to) {
-					t, _ := scalar(to)
-					if t != "" {
-						targets = []string{t}
-					}
-				} else {
-					targets, err = terms(to, fail, fmt.Sprintf("implies %q", name))
-					if err != nil {
-						return chokepoint.Vocabulary{}, err
-					}
-				}
-				if len(targets) == 0 {
-					return chokepoint.Vocabulary{}, fail(to, "implies %q: no terms", name)
-				}
-				if v.Implies == nil {
-					v.Implies = map[string][]string{}
-				}
-				v.Implies[name] = append(v.Implies[name], targets...)
+				v.Reasons = m
 			}
 		default:
-			return chokepoint.Vocabulary{}, fail(k, "unknown key %q; want equivalent or implies", k.Value)
+			return chokepoint.Vocabulary{}, fail(k, "unknown key %q; want equivalent, implies or reasons", k.Value)
 		}
 	}
 	return v, nil
@@ -112,6 +101,39 @@ func terms(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what strin
 			return nil, fail(t, "%s: empty term", what)
 		}
 		out = append(out, s)
+	}
+	return out, nil
+}
+
+// termMap reads a mapping from a non-empty term to one term or a non-empty
+// list of terms, as "implies" and "reasons" hold.
+func termMap(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what string) (map[string][]string, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, fail(n, "%s: want a mapping like Moscow: [Russia]", what)
+	}
+	out := map[string][]string{}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		from, to := n.Content[j], n.Content[j+1]
+		name, ok := scalar(from)
+		if !ok || name == "" {
+			return nil, fail(from, "%s: empty term", what)
+		}
+		var targets []string
+		if to.Kind == yaml.ScalarNode && !isNull(to) {
+			if t, _ := scalar(to); t != "" {
+				targets = []string{t}
+			}
+		} else if !isNull(to) {
+			var err error
+			targets, err = terms(to, fail, fmt.Sprintf("%s %q", what, name))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if len(targets) == 0 {
+			return nil, fail(to, "%s %q: no terms", what, name)
+		}
+		out[name] = append(out[name], targets...)
 	}
 	return out, nil
 }

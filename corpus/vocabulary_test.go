@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,7 +23,12 @@ func TestParseVocabulary(t *testing.T) {
 		{"full", "# c\nequivalent:\n  - [a, b c]\n  - - x\n    - y\nimplies:\n  Moscow: [Russia, Russian]\n  Kyiv: Ukraine\n",
 			chokepoint.Vocabulary{Equivalent: [][]string{{"a", "b c"}, {"x", "y"}},
 				Implies: map[string][]string{"Moscow": {"Russia", "Russian"}, "Kyiv": {"Ukraine"}}}, 0, ""},
-		{"empty sections", "equivalent:\nimplies:\n", chokepoint.Vocabulary{}, 0, ""},
+		{"empty sections", "equivalent:\nimplies:\nreasons:\n", chokepoint.Vocabulary{}, 0, ""},
+		{"reasons", "reasons:\n  processing gap: [refining, midstream]\n  sanctions: sanctioned\n",
+			chokepoint.Vocabulary{Reasons: map[string][]string{"processing gap": {"refining", "midstream"}, "sanctions": {"sanctioned"}}}, 0, ""},
+		{"reasons empty", "reasons:\n  cost: []\n", chokepoint.Vocabulary{}, 2, `reasons "cost": no terms`},
+		{"reasons null", "reasons:\n  cost:\n", chokepoint.Vocabulary{}, 2, `reasons "cost": no terms`},
+		{"too many reasons", "reasons: {" + manyReasons(MaxReasons+1) + "}\n", chokepoint.Vocabulary{}, 1, "want at most 64"},
 		{"unknown key", "equivalent: []\nsynonyms: []\n", chokepoint.Vocabulary{}, 2, `unknown key "synonyms"`},
 		{"short group", "equivalent:\n  - [a, b]\n  - [solo]\n", chokepoint.Vocabulary{}, 3, "1 term(s); want at least 2"},
 		{"empty term", "equivalent:\n  - [a, \"\"]\n", chokepoint.Vocabulary{}, 2, "empty term"},
@@ -59,4 +65,13 @@ func TestParseVocabulary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyReasons returns n flow-mapping entries "rK: [tK]".
+func manyReasons(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("r%d: [t%d]", i, i)
+	}
+	return strings.Join(parts, ", ")
 }
