@@ -143,9 +143,14 @@ func stripInline(s string) string {
 	if strings.HasPrefix(s, "\x00") {
 		return s[1:]
 	}
-	s = escapeRE.ReplaceAllStringFunc(s, func(m string) string {
-		return string(rune(escBase + int(m[1])))
-	})
+	// Each rewrite runs only when its marker character is present: most
+	// paragraphs hold no markup at all.
+	has := func(sub string) bool { return strings.Contains(s, sub) }
+	if has(`\`) {
+		s = escapeRE.ReplaceAllStringFunc(s, func(m string) string {
+			return string(rune(escBase + int(m[1])))
+		})
+	}
 	// Code spans are protected from the rest of the stripping.
 	var spans []string
 	protect := func(re *regexp.Regexp) {
@@ -154,20 +159,36 @@ func stripInline(s string) string {
 			return string(rune(escBase + 0x1000 + len(spans) - 1))
 		})
 	}
-	protect(code2RE)
-	protect(code1RE)
-	s = commentRE.ReplaceAllString(s, "")
-	s = imageRE.ReplaceAllString(s, "")
-	s = linkRE.ReplaceAllString(s, "$1")
-	s = autolinkRE.ReplaceAllString(s, "$1")
-	s = tagRE.ReplaceAllString(s, "")
-	s = strong3RE.ReplaceAllString(s, "$1")
-	s = strongRE.ReplaceAllString(s, "$1")
-	s = emRE.ReplaceAllString(s, "$1")
-	s = under2RE.ReplaceAllString(s, "$1$2$3")
-	s = under1RE.ReplaceAllString(s, "$1$2$3")
-	s = strikeRE.ReplaceAllString(s, "$1")
-	s = html.UnescapeString(s)
+	if has("`") {
+		protect(code2RE)
+		protect(code1RE)
+	}
+	if has("<") {
+		s = commentRE.ReplaceAllString(s, "")
+	}
+	if has("[") {
+		s = imageRE.ReplaceAllString(s, "")
+		s = linkRE.ReplaceAllString(s, "$1")
+	}
+	if has("<") {
+		s = autolinkRE.ReplaceAllString(s, "$1")
+		s = tagRE.ReplaceAllString(s, "")
+	}
+	if has("*") {
+		s = strong3RE.ReplaceAllString(s, "$1")
+		s = strongRE.ReplaceAllString(s, "$1")
+		s = emRE.ReplaceAllString(s, "$1")
+	}
+	if has("_") {
+		s = under2RE.ReplaceAllString(s, "$1$2$3")
+		s = under1RE.ReplaceAllString(s, "$1$2$3")
+	}
+	if has("~~") {
+		s = strikeRE.ReplaceAllString(s, "$1")
+	}
+	if has("&") {
+		s = html.UnescapeString(s)
+	}
 	s = strings.Map(func(r rune) rune {
 		if r >= escBase && r < escBase+128 {
 			return r - escBase

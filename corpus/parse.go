@@ -208,6 +208,16 @@ func textTitle(lines []string) ([]string, string) {
 			return lines[i:], shorten(t)
 		}
 		rest := lines[i+1:]
+		// A hard-wrapped title goes on in the lines up to the first blank.
+		if lay := layoutOf(lines); lay.wrapWidth > 0 && lay.blankSeparated {
+			for len(rest) > 0 && strings.TrimSpace(rest[0]) != "" && lay.joins(t, rest[0]) {
+				if _, bullet := parseBullet(rest[0], false); bullet || runeLen(t) > maxTitleLen {
+					break
+				}
+				t += " " + fold(rest[0])
+				rest = rest[1:]
+			}
+		}
 		// Scrapers often repeat the title as the first line of the body.
 		for j, l := range rest {
 			if u := fold(l); u != "" {

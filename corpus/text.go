@@ -30,7 +30,28 @@ func hasMojibake(s string) bool {
 }
 
 // linkNoteRE matches the accessibility notes scrapers copy from link titles.
-var linkNoteRE = regexp.MustCompile(`[ \t]*\((?i:opens in (?:a )?new (?:tab|window))\)`)
+var linkNoteRE = regexp.MustCompile(`\((?i:opens in (?:a )?new (?:tab|window))\)`)
+
+// removeLinkNotes deletes link notes with the white space before them.
+func removeLinkNotes(text string) string {
+	locs := linkNoteRE.FindAllStringIndex(text, -1)
+	if locs == nil {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0
+	for _, l := range locs {
+		start := l[0]
+		for start > last && (text[start-1] == ' ' || text[start-1] == '\t') {
+			start--
+		}
+		b.WriteString(text[last:start])
+		last = l[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
 
 // normalize returns the lines of text with a leading BOM removed, CRLF and
 // CR line endings turned into LF, mojibake repaired, odd white space folded
@@ -45,7 +66,7 @@ func normalize(text string) []string {
 		text = mojibake.Replace(text)
 	}
 	text = strings.Map(mapRune, text)
-	text = linkNoteRE.ReplaceAllString(text, "")
+	text = removeLinkNotes(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		l = strings.TrimRight(l, " ")
@@ -61,6 +82,17 @@ func normalize(text string) []string {
 // mapRune folds one rune: spaces of every kind become ' ', invisible
 // characters are dropped (-1), everything else is kept.
 func mapRune(r rune) rune {
+	if r < 0x80 {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\v' || r == '\f':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}
 	switch {
 	case r == '\n' || r == '\t':
 		return r
@@ -83,7 +115,21 @@ func mapRune(r rune) rune {
 
 // fold collapses every run of white space to one space and trims the ends.
 func fold(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // cleanLine folds a metadata value the way passage text is folded.
