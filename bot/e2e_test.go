@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,6 +101,12 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+var runs atomic.Int64
+
+// run returns a suffix unique to this call, so repeated runs (-count) of
+// tests sharing one bot don't trip its duplicate-question window.
+func run() string { return fmt.Sprint(runs.Add(1)) }
 
 func callbackOf(token string) func(discordtest.Request) bool {
 	return func(r discordtest.Request) bool {
@@ -232,8 +239,8 @@ func TestAsk(t *testing.T) {
 		private bool
 	}{{"public", false}, {"private", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			q := "Why can't Russia replace China? (" + tc.name + ")"
-			tok := e.fake.DispatchInteraction(command("u-ask-"+tc.name, 0, "ask", strOpt("question", q), boolOpt("private", tc.private)))
+			q := "Why can't Russia replace China? (" + tc.name + run() + ")"
+			tok := e.fake.DispatchInteraction(command("u-ask-"+tc.name+run(), 0, "ask", strOpt("question", q), boolOpt("private", tc.private)))
 			cb := mustWait(t, e, "callback", callbackOf(tok))
 			if typ := cb.JSON["type"]; typ != float64(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
 				t.Errorf("first response type = %v, want 5 (deferred)", typ)
@@ -258,7 +265,9 @@ func TestAsk(t *testing.T) {
 
 func TestMentionSafety(t *testing.T) {
 	e := shared(t)
-	tok := e.fake.DispatchInteraction(command("u-safety", 0, "ask", strOpt("question", answerMentions.Question)))
+	i := command("u-safety"+run(), 0, "ask", strOpt("question", answerMentions.Question))
+	i.ChannelID = "chan-safety-" + run()
+	tok := e.fake.DispatchInteraction(i)
 	ed := mustWait(t, e, "edit", editOf(tok))
 	checkNoPings(t, "gallium answer", ed.JSON)
 	content := ed.JSON["content"].(string)
@@ -270,14 +279,15 @@ func TestMentionSafety(t *testing.T) {
 func TestMentionDMAndThread(t *testing.T) {
 	e := shared(t)
 	self := e.fake.BotID
+	n := run()
 	for _, tc := range []struct {
 		name, channel, guild, content string
 		wantPath                      string
 		wantReference                 bool
 	}{
-		{"mention", "chan-mention", guildID, "<@" + self + "> Why can't Russia replace China?", "/channels/chan-mention/messages", true},
-		{"nick mention", "chan-nick", guildID, "<@!" + self + "> Why can't Russia replace China?", "/channels/chan-nick/messages", true},
-		{"dm", "dm-chan", "", "Why can't Russia replace China?", "/channels/dm-chan/messages", true},
+		{"mention", "chan-mention" + n, guildID, "<@" + self + "> Why can't Russia replace China?", "/channels/chan-mention" + n + "/messages", true},
+		{"nick mention", "chan-nick" + n, guildID, "<@!" + self + "> Why can't Russia replace China?", "/channels/chan-nick" + n + "/messages", true},
+		{"dm", "dm-chan" + n, "", "Why can't Russia replace China?", "/channels/dm-chan" + n + "/messages", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &discordgo.Message{ChannelID: tc.channel, GuildID: tc.guild, Content: tc.content,
@@ -298,8 +308,8 @@ func TestMentionDMAndThread(t *testing.T) {
 		})
 	}
 	t.Run("thread", func(t *testing.T) {
-		m := &discordgo.Message{ChannelID: "thread-chan", GuildID: guildID, Content: "<@" + self + "> Why can't Russia replace China? (thread)",
-			Author: &discordgo.User{ID: "u-thread"}, Mentions: []*discordgo.User{{ID: self}}}
+		m := &discordgo.Message{ChannelID: "thread-chan", GuildID: guildID, Content: "<@" + self + "> Why can't Russia replace China? (thread " + n + ")",
+			Author: &discordgo.User{ID: "u-thread" + n}, Mentions: []*discordgo.User{{ID: self}}}
 		id := e.fake.DispatchMessage(m)
 		th := mustWait(t, e, "thread start", func(r discordtest.Request) bool { return r.Path == "/channels/thread-chan/messages/"+id+"/threads" })
 		if name, _ := th.JSON["name"].(string); name == "" || length(name) > 100 {
@@ -309,16 +319,16 @@ func TestMentionDMAndThread(t *testing.T) {
 		checkNoPings(t, "thread answer", r.JSON)
 	})
 	t.Run("ignores bots and itself", func(t *testing.T) {
-		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots", GuildID: guildID, Content: "<@" + self + "> hi",
+		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots" + n, GuildID: guildID, Content: "<@" + self + "> hi",
 			Author: &discordgo.User{ID: "other-bot", Bot: true}, Mentions: []*discordgo.User{{ID: self}}})
-		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots", GuildID: guildID, Content: "<@" + self + "> hi",
+		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots" + n, GuildID: guildID, Content: "<@" + self + "> hi",
 			Author: &discordgo.User{ID: self, Bot: true}, Mentions: []*discordgo.User{{ID: self}}})
 		// A later human message in the same channel is answered; the bots'
 		// messages, dispatched before it, must not have been.
-		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots", GuildID: guildID, Content: "<@" + self + "> Why can't Russia replace China? (human)",
-			Author: &discordgo.User{ID: "u-human"}, Mentions: []*discordgo.User{{ID: self}}})
-		mustWait(t, e, "reply to the human", func(r discordtest.Request) bool { return r.Path == "/channels/chan-bots/messages" })
-		if got := e.fake.WaitRequests(0, 2, func(r discordtest.Request) bool { return r.Path == "/channels/chan-bots/messages" }); len(got) != 1 {
+		e.fake.DispatchMessage(&discordgo.Message{ChannelID: "chan-bots" + n, GuildID: guildID, Content: "<@" + self + "> Why can't Russia replace China? (human)",
+			Author: &discordgo.User{ID: "u-human" + n}, Mentions: []*discordgo.User{{ID: self}}})
+		mustWait(t, e, "reply to the human", func(r discordtest.Request) bool { return r.Path == "/channels/chan-bots"+n+"/messages" })
+		if got := e.fake.WaitRequests(0, 2, func(r discordtest.Request) bool { return r.Path == "/channels/chan-bots"+n+"/messages" }); len(got) != 1 {
 			t.Errorf("replies in chan-bots = %d, want 1 (bots ignored)", len(got))
 		}
 	})
@@ -375,8 +385,9 @@ func TestButtons(t *testing.T) {
 		tok := e.fake.DispatchInteraction(button("u-src", idSources+"1:next", &discordgo.Message{ID: "m-src"}))
 		cb := mustWait(t, e, "callback", callbackOf(tok))
 		d := data(cb)
-		if cb.JSON["type"] != float64(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(d["content"].(string), "page 2/4") {
-			t.Errorf("sources next: %v, want an update to page 2/4", cb.JSON)
+		pages := fmt.Sprintf("page 2/%d", (len(e.corpus.Documents())+9)/10)
+		if cb.JSON["type"] != float64(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(d["content"].(string), pages) {
+			t.Errorf("sources next: %v, want an update to %s", cb.JSON, pages)
 		}
 	})
 	t.Run("autocomplete", func(t *testing.T) {
@@ -429,12 +440,13 @@ func TestLoadDuringReindex(t *testing.T) {
 	}
 	var tokens []string
 	var mu sync.Mutex
+	n := run()
 	var wg sync.WaitGroup
 	for k := 0; k < 100; k++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tok := e.fake.DispatchInteraction(command(fmt.Sprintf("u-load-%d", k), 0, "ask", strOpt("question", fmt.Sprintf("Why can't Russia replace China? load %d", k))))
+			tok := e.fake.DispatchInteraction(command(fmt.Sprintf("u-load-%s-%d", n, k), 0, "ask", strOpt("question", fmt.Sprintf("Why can't Russia replace China? load %s-%d", n, k))))
 			mu.Lock()
 			tokens = append(tokens, tok)
 			mu.Unlock()
@@ -455,7 +467,8 @@ func TestLoadDuringReindex(t *testing.T) {
 		return editOf(rtok)(r) && strings.Contains(fmt.Sprint(r.JSON["content"]), "Reindex finished")
 	})
 	c := ed.JSON["content"].(string)
-	for _, want := range []string{"1 added", "2 changed", "0 removed", "400 passages", "russia/bad.md:3: front matter: missing title"} {
+	passages := fmt.Sprintf("%d passages", 10*len(e.corpus.Documents()))
+	for _, want := range []string{"1 added", "2 changed", "0 removed", passages, "russia/bad.md:3: front matter: missing title"} {
 		if !strings.Contains(c, want) {
 			t.Errorf("reindex summary lacks %q:\n%s", want, c)
 		}

@@ -136,7 +136,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		_ = s.Close()
 		return errors.New("open gateway: ready carried no application id")
 	}
-	if _, err := b.Register(ctx, s, appID); err != nil {
+	if _, err := b.Register(ctx, s, appID); err != nil && ctx.Err() == nil {
 		b.flight.drain(b.cfg.ShutdownTimeout)
 		_ = s.Close()
 		return fmt.Errorf("register commands: %w", err)

@@ -236,7 +236,8 @@ func (s *Server) AddAttachment(filename string, data []byte) *discordgo.MessageA
 	}
 }
 
-func (s *Server) record(r *http.Request, body []byte) Request {
+// request decodes r into a Request.
+func request(r *http.Request, body []byte) Request {
 	q := Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/api/v"+discordgo.APIVersion), Query: r.URL.Query(), Body: body}
 	if len(body) > 0 {
 		var m map[string]any
@@ -244,11 +245,16 @@ func (s *Server) record(r *http.Request, body []byte) Request {
 			q.JSON = m
 		}
 	}
+	return q
+}
+
+// record keeps q. serve records a request after handling it, so a waiter
+// that sees it also sees its effects (stored commands, a response mark).
+func (s *Server) record(q Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, q)
 	s.notifyLocked()
 	s.mu.Unlock()
-	return q
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -283,7 +289,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, 50109, "bad body")
 		return
 	}
-	req := s.record(r, body)
+	req := request(r, body)
+	defer s.record(req)
 	parts := strings.Split(strings.Trim(req.Path, "/"), "/")
 	route := r.Method + " " + pattern(parts)
 	switch route {
@@ -360,7 +367,11 @@ func (s *Server) callback(w http.ResponseWriter, token string, body []byte) {
 		apiError(w, http.StatusBadRequest, 40060, "Interaction has already been acknowledged.")
 		return
 	}
-	if contentTooLong(body) {
+	var cb struct {
+		Data json.RawMessage `json:"data"`
+	}
+	_ = json.Unmarshal(body, &cb)
+	if contentTooLong(cb.Data) {
 		s.mu.Unlock()
 		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
 		return
