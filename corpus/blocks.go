@@ -21,6 +21,7 @@ type item struct {
 	indent int // leading spaces in the source
 	bullet string
 	text   string
+	cont   []string // continuation lines, joined to text by done
 }
 
 // block is a paragraph, heading or list as found in the source, before
@@ -69,12 +70,30 @@ func (lb *listBuilder) add(it item) {
 
 func (lb *listBuilder) extend(text string) {
 	last := &lb.items[len(lb.items)-1]
-	last.text += " " + strings.TrimSpace(text)
+	last.cont = append(last.cont, strings.TrimSpace(text))
 	lb.length++
 }
 
-// lastLine returns the text of the last item.
-func (lb *listBuilder) lastLine() string { return lb.items[len(lb.items)-1].text }
+// lastLine returns the last source line of the last item.
+func (lb *listBuilder) lastLine() string {
+	last := lb.items[len(lb.items)-1]
+	if len(last.cont) > 0 {
+		return last.cont[len(last.cont)-1]
+	}
+	return last.text
+}
+
+// done returns the list as a block, continuation lines joined to their items.
+func (lb *listBuilder) done() block {
+	for i := range lb.items {
+		it := &lb.items[i]
+		if len(it.cont) > 0 {
+			it.text += " " + strings.Join(it.cont, " ")
+			it.cont = nil
+		}
+	}
+	return block{kind: listBlock, items: lb.items, lines: lb.length}
+}
 
 // textLayout describes how a plain-text file breaks its paragraphs.
 type textLayout struct {
@@ -207,7 +226,7 @@ func textBlocks(lines []string) ([]block, textLayout) {
 		if list == nil {
 			return
 		}
-		out = append(out, block{kind: listBlock, items: list.items, lines: list.length})
+		out = append(out, list.done())
 		list = nil
 	}
 	for _, l := range lines {
@@ -231,7 +250,7 @@ func textBlocks(lines []string) ([]block, textLayout) {
 		}
 		if list != nil {
 			last := list.items[len(list.items)-1]
-			if !list.blank && (indentOf(l) > last.indent || (!endsSentence(last.text) && startsLower(t))) {
+			if !list.blank && (indentOf(l) > last.indent || (!endsSentence(list.lastLine()) && startsLower(t))) {
 				list.extend(t)
 				prevBlank = false
 				continue
@@ -310,15 +329,15 @@ func isByline(s string) bool {
 // dropHeader removes byline and date lines that precede the body of a
 // plain-text article: they are metadata, not text to quote.
 func dropHeader(blocks []block) []block {
+	out := blocks[:0:0]
 	for i, b := range blocks {
-		if b.kind != paraBlock || b.lines != 1 || !isByline(fold(b.text)) {
-			if b.kind == paraBlock && runeLen(b.text) >= 100 {
-				return blocks
-			}
+		if b.kind == paraBlock && runeLen(b.text) >= 100 {
+			return append(out, blocks[i:]...)
+		}
+		if b.kind == paraBlock && b.lines == 1 && isByline(fold(b.text)) {
 			continue
 		}
-		blocks = append(blocks[:i:i], blocks[i+1:]...)
-		return dropHeader(blocks)
+		out = append(out, b)
 	}
-	return blocks
+	return out
 }

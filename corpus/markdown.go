@@ -34,7 +34,7 @@ func markdownBlocks(lines []string) []block {
 	}
 	flushList := func() {
 		if list != nil {
-			out = append(out, block{kind: listBlock, items: list.items, lines: list.length})
+			out = append(out, list.done())
 			list = nil
 		}
 	}
@@ -51,10 +51,7 @@ func markdownBlocks(lines []string) []block {
 			}
 			continue
 		}
-		l := raw
-		for quoteRE.MatchString(l) {
-			l = quoteRE.ReplaceAllString(l, "")
-		}
+		l := stripQuote(raw)
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
@@ -216,4 +213,15 @@ func stripInline(s string) string {
 func isUpperStart(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}
+
+// stripQuote removes blockquote markers ("> > ") from the start of a line.
+func stripQuote(l string) string {
+	for {
+		t := strings.TrimLeft(l, " ")
+		if len(l)-len(t) > 3 || !strings.HasPrefix(t, ">") {
+			return l
+		}
+		l = strings.TrimPrefix(t[1:], " ")
+	}
 }
