@@ -7,8 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"chokepoint"
 )
@@ -63,7 +65,9 @@ var ignoredNames = map[string]bool{"readme": true, "license": true, "licence": t
 // Load reads every article of fsys. It returns an error only when fsys
 // itself cannot be walked; a file that cannot be loaded goes to
 // Result.Skipped and every other file still loads. Of two files with the same
-// ID (a.md and a.txt) the first in lexical order that parses is kept.
+// ID (a.md and a.txt) the first in lexical order that parses is kept. Files
+// are read concurrently, so fsys must allow concurrent Open calls (os.DirFS,
+// embed.FS and fstest.MapFS do).
 func Load(fsys fs.FS, opts Options) (Result, error) {
 	max := opts.MaxFileSize
 	if max <= 0 {
@@ -89,7 +93,14 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() {
+		regular := d.Type().IsRegular()
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link to a file counts as the file; fs.Stat follows it.
+			if st, err := fs.Stat(fsys, p); err == nil {
+				regular = st.Mode().IsRegular()
+			}
+		}
+		if regular {
 			files = append(files, p)
 			all[p] = true
 		}
@@ -121,7 +132,15 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 	}
 	res.Vocabulary = vocab
 
-	owner := map[string]string{} // document ID -> path it was loaded from
+	// Articles are read and parsed in parallel, then claimed in lexical
+	// order so the outcome does not depend on scheduling.
+	type job struct {
+		path, sidecar string
+		doc           chokepoint.Document
+		warns         []*chokepoint.FileError
+		err           *chokepoint.FileError
+	}
+	var jobs []*job
 	for _, p := range files {
 		ext := strings.ToLower(path.Ext(p))
 		base := path.Base(p)
@@ -148,42 +167,71 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 				Err: fmt.Errorf("unsupported file type %q; want .md, .markdown or .txt", ext)})
 			continue
 		}
-		id := strings.TrimSuffix(p, path.Ext(p))
-		if first, dup := owner[id]; dup {
-			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
-				Err: fmt.Errorf("duplicate document ID %q: already loaded from %s", id, first)})
-			continue
-		}
-		data, ferr := readLimited(fsys, p, max)
-		if ferr != nil {
-			res.Skipped = append(res.Skipped, ferr)
-			continue
-		}
-		var sidecar []byte
-		sidecarPath := ""
+		j := &job{path: p}
 		if ext == ".txt" {
+			id := strings.TrimSuffix(p, path.Ext(p))
 			for _, sext := range []string{".yaml", ".yml"} {
-				if sp := id + sext; all[sp] {
-					sidecarPath = sp
+				if all[id+sext] {
+					j.sidecar = id + sext
 					break
 				}
 			}
-			if sidecarPath != "" {
-				sidecar, ferr = readLimited(fsys, sidecarPath, max)
-				if ferr != nil {
-					res.Skipped = append(res.Skipped, ferr)
-					continue
-				}
+		}
+		jobs = append(jobs, j)
+	}
+
+	run := func(j *job) {
+		data, ferr := readLimited(fsys, j.path, max)
+		if ferr != nil {
+			j.err = ferr
+			return
+		}
+		var sidecar []byte
+		if j.sidecar != "" {
+			if sidecar, ferr = readLimited(fsys, j.sidecar, max); ferr != nil {
+				j.err = ferr
+				return
 			}
 		}
-		doc, warns, err := parse(p, sidecarPath, data, sidecar)
+		doc, warns, err := parse(j.path, j.sidecar, data, sidecar)
 		if err != nil {
-			res.Skipped = append(res.Skipped, asFileError(p, err))
+			j.err = asFileError(j.path, err)
+			return
+		}
+		j.doc, j.warns = doc, warns
+	}
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				run(j)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+
+	owner := map[string]string{} // document ID -> path it was loaded from
+	for _, j := range jobs {
+		id := strings.TrimSuffix(j.path, path.Ext(j.path))
+		if first, dup := owner[id]; dup {
+			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: j.path,
+				Err: fmt.Errorf("duplicate document ID %q: already loaded from %s", id, first)})
 			continue
 		}
-		owner[id] = p
-		res.Documents = append(res.Documents, doc)
-		res.Warnings = append(res.Warnings, warns...)
+		if j.err != nil {
+			res.Skipped = append(res.Skipped, j.err)
+			continue
+		}
+		owner[id] = j.path
+		res.Documents = append(res.Documents, j.doc)
+		res.Warnings = append(res.Warnings, j.warns...)
 	}
 	sort.Slice(res.Documents, func(i, j int) bool { return res.Documents[i].ID < res.Documents[j].ID })
 	return res, nil

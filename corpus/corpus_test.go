@@ -3,6 +3,8 @@ package corpus
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -165,5 +167,35 @@ func TestLoadDefaultSize(t *testing.T) {
 	res, _ = Load(fstest.MapFS{"huge.txt": file(huge)}, Options{})
 	if len(res.Documents) != 0 || len(res.Skipped) != 1 {
 		t.Errorf("Load over DefaultMaxFileSize: %d documents, skipped %v; want it skipped", len(res.Documents), res.Skipped)
+	}
+}
+
+func TestLoadDirFS(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("real/a.txt", "A\n\nBody a.\n")
+	write("b.md", "# B\n\nBody b.\n")
+	if err := os.Symlink(filepath.Join(dir, "real", "a.txt"), filepath.Join(dir, "linked.txt")); err != nil {
+		t.Skipf("symlinks unsupported: %v", err)
+	}
+	res, err := Load(os.DirFS(dir), Options{})
+	if err != nil {
+		t.Fatalf("Load error: %v", err)
+	}
+	var ids []string
+	for _, d := range res.Documents {
+		ids = append(ids, d.ID)
+	}
+	if want := []string{"b", "linked", "real/a"}; !reflect.DeepEqual(ids, want) || len(res.Skipped) != 0 {
+		t.Errorf("Load(DirFS) IDs = %q skipped %v, want %q and none skipped", ids, res.Skipped, want)
 	}
 }

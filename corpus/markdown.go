@@ -27,10 +27,17 @@ func markdownBlocks(lines []string) []block {
 	var code []string
 
 	flushPara := func() {
-		if len(para) > 0 {
-			out = append(out, block{kind: paraBlock, text: strings.Join(para, " "), lines: len(para)})
-			para = nil
+		start := 0
+		for i := range para {
+			// Markdown joins consecutive lines, but scraped Markdown often
+			// puts one long paragraph a line without blank lines between;
+			// a long line ending a sentence ends a paragraph there.
+			if i+1 == len(para) || (runeLen(para[i]) > 100 && endsSentence(para[i]) && isUpperStart(para[i+1])) {
+				out = append(out, block{kind: paraBlock, text: strings.Join(para[start:i+1], " "), lines: i + 1 - start})
+				start = i + 1
+			}
 		}
+		para = nil
 	}
 	flushList := func() {
 		if list != nil {

@@ -45,6 +45,17 @@ func TestParseText(t *testing.T) {
 			},
 		},
 		{
+			name:  "scraped markdown, one long paragraph a line",
+			path:  "long.md",
+			data:  "# T\n\n" + strings.Repeat("A long sentence of scraped text that goes on. ", 3) + "\n" + strings.Repeat("Another long sentence follows it right away. ", 3) + "\nA short line.\nJoined *here*.\n",
+			title: "T",
+			want: []string{
+				"P||" + strings.TrimSpace(strings.Repeat("A long sentence of scraped text that goes on. ", 3)),
+				"P||" + strings.TrimSpace(strings.Repeat("Another long sentence follows it right away. ", 3)),
+				"P||A short line. Joined here.",
+			},
+		},
+		{
 			name:  "markdown title from first line",
 			path:  "b.markdown",
 			data:  "Plain first line\n\nBody paragraph here.\n",
