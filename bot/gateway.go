@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -180,8 +182,21 @@ func (r *sessionResponder) Edit(ctx context.Context, rep Reply) error {
 	url := discordgo.EndpointInteractionResponseActions(r.i.AppID, r.i.Token)
 	_, err := r.s.RequestWithBucketID("PATCH", url,
 		editBody{Content: rep.Content, Components: comps, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds},
-		discordgo.EndpointInteractionResponseActions(r.i.AppID, ""), discordgo.WithContext(ctx))
+		editBucket(r.i.AppID, r.i.Token), discordgo.WithContext(ctx))
 	return err
+}
+
+// editBuckets is how many rate-limit buckets edits are spread over.
+// discordgo holds a bucket's lock for a whole request, so one shared bucket
+// (discordgo's choice for webhook edits) serialises every answer; Discord
+// limits webhooks per token, and a bucket per token would grow discordgo's
+// bucket map forever. A few shards bound both.
+const editBuckets = 16
+
+func editBucket(appID, token string) string {
+	h := fnv.New32a()
+	h.Write([]byte(token))
+	return discordgo.EndpointInteractionResponseActions(appID, "") + "#" + strconv.Itoa(int(h.Sum32()%editBuckets))
 }
 
 func (r *sessionResponder) Followup(ctx context.Context, rep Reply) error {
