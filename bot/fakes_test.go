@@ -67,12 +67,20 @@ type fakeAnswerer struct {
 	answers map[string]chokepoint.Answer
 	err     error
 	panics  bool
+	// gate, when set, holds every Answer until closed; entered receives
+	// once per held call.
+	gate    chan struct{}
+	entered chan struct{}
 }
 
 func (f *fakeAnswerer) Answer(_ context.Context, q string) (chokepoint.Answer, error) {
 	f.calls.Add(1)
 	if f.panics {
 		panic("answerer exploded")
+	}
+	if f.gate != nil {
+		f.entered <- struct{}{}
+		<-f.gate
 	}
 	if f.err != nil {
 		return chokepoint.Answer{}, f.err
