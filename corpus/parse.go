@@ -102,13 +102,17 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 	var blocks []block
 	var title string
 	if markdown {
-		blocks = markdownBlocks(lines)
-		for i := range blocks {
-			b := &blocks[i]
+		raw := markdownBlocks(lines)
+		for _, b := range raw {
 			b.text = stripInline(b.text)
 			for j := range b.items {
 				b.items[j].text = stripInline(b.items[j].text)
 			}
+			// Blocks of images or tags alone leave nothing to read.
+			if b.kind != listBlock && strings.TrimSpace(b.text) == "" {
+				continue
+			}
+			blocks = append(blocks, b)
 		}
 		blocks, title = markdownTitle(blocks, m.Title)
 		blocks = removeBoilerplate(blocks)

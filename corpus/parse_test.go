@@ -56,6 +56,13 @@ func TestParseText(t *testing.T) {
 			},
 		},
 		{
+			name:  "markdown image before the title",
+			path:  "img.md",
+			data:  "![logo](l.png)\n\n<div class=\"x\"></div>\n\n# Real Title\n\nBody.\n",
+			title: "Real Title",
+			want:  []string{"P||Body."},
+		},
+		{
 			name:  "markdown title from first line",
 			path:  "b.markdown",
 			data:  "Plain first line\n\nBody paragraph here.\n",
