@@ -89,7 +89,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			readies++
 			again := readies > 1
 			readyMu.Unlock()
-			b.log.Info("ready", "guild_count", len(r.Guilds), "session_resumed", false)
+			b.log.Info("ready", "guild_count", len(r.Guilds))
 			if again {
 				b.metrics.Reconnected()
 			}
