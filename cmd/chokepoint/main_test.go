@@ -349,8 +349,8 @@ func TestQuestionSet(t *testing.T) {
 			t.Errorf("%q: answered with %v, want abstain", r.Case.Question, cited)
 			continue
 		}
-		t.Errorf("%q: cited %v (abstained %v, found %d of %d, first ok %v); want cite %q, first from %q",
-			r.Case.Question, cited, r.Abstained, r.Found, len(r.Case.Cite), r.FirstOK, r.Case.Cite, r.Case.First)
+		t.Errorf("%q: cited %v (abstained %v, wanted passages found %d, first ok %v); want cite %q, first from %q",
+			r.Case.Question, cited, r.Abstained, r.Found, r.FirstOK, r.Case.Cite, r.Case.First)
 	}
 	t.Logf("%d/%d passed, first right %d, recall %.0f%%, abstained %d/%d, false abstain %d",
 		rep.Passed, rep.Questions, rep.FirstOK, 100*rep.Recall, rep.AbstainOK, rep.AbstainWant, rep.FalseAbstain)
