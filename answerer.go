@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -92,6 +93,9 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	}
 	weigh(concepts, res)
 	intent := classify(q)
+	if intent == intentReason {
+		focusSubject(concepts)
+	}
 	cands := a.excerpts(concepts, intent, res.Hits)
 	if len(cands) == 0 || cands[0].coverage < a.opts.MinCoverage/2 {
 		return a.abstain(ctx, ans)
@@ -249,6 +253,22 @@ func weigh(cs []concept, res Result) {
 	}
 }
 
+// focusSubject makes the first concept of a reason question ("why can't
+// Russia replace China?") weigh as much as the heaviest: it is what the
+// question is about, however often the corpus names it, and an excerpt
+// that gives a reason without naming it answers a different question.
+func focusSubject(cs []concept) {
+	max := 0.0
+	for _, c := range cs {
+		if c.weight > max {
+			max = c.weight
+		}
+	}
+	if len(cs) > 1 {
+		cs[0].weight = max
+	}
+}
+
 // intent is the kind of answer a question asks for.
 type intent int
 
@@ -279,18 +299,22 @@ var reasonCues = []string{
 	"gatekeeper", "cannot", "unable", "insufficient", "shortage", "gap",
 }
 
-func hasReasonCue(s string) bool {
+// countReasonCues counts the distinct reason cues among the words of s.
+func countReasonCues(s string) int {
+	var seen [64]bool
+	n := 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
 	}) {
 		w = strings.ReplaceAll(w, "’", "'")
-		for _, c := range reasonCues {
-			if strings.HasPrefix(w, c) || (c == "n't" && strings.HasSuffix(w, c)) {
-				return true
+		for i, c := range reasonCues {
+			if !seen[i] && (strings.HasPrefix(w, c) || (c == "n't" && strings.HasSuffix(w, c))) {
+				seen[i] = true
+				n++
 			}
 		}
 	}
-	return false
+	return n
 }
 
 // candidate is a possible excerpt: consecutive sentences of one passage.
@@ -319,7 +343,7 @@ func (c candidate) citation(n int) Citation {
 type sentence struct {
 	span  Span
 	terms []string
-	cue   bool
+	cues  int // distinct reason cues
 }
 
 // excerpts scores, for each hit, the best window of one or more
@@ -334,34 +358,44 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 	}
 	top := hits[0].Score
 	var out []candidate
+	thesis := map[string]uint64{} // document ID → kinds of reason its title names
 	for _, h := range hits {
 		sents := a.analyseSentences(h.Passage.Text)
 		if len(sents) == 0 {
 			continue
 		}
+		if _, ok := thesis[h.Passage.DocID]; !ok && in == intentReason {
+			thesis[h.Passage.DocID] = a.titleReasons(h.Title)
+		}
 		var best candidate
 		found := false
-		for i := range sents {
-			for j := i; j < len(sents); j++ {
-				length := sents[j].span.End - sents[i].span.Start
-				if j > i && length > a.opts.MaxExcerpt {
-					break
-				}
-				c := scoreWindow(cs, total, sents[i:j+1], in, a.vocab.reasons)
-				if c.coverage == 0 {
-					continue
-				}
-				// Quote little: every byte past a short sentence costs.
-				c.score -= 0.1 * float64(length) / float64(a.opts.MaxExcerpt)
-				if top > 0 {
-					c.score += 0.15 * h.Score / top
-				}
-				// Ties go to the higher-ranked passage and earlier window.
-				if !found || c.score > best.score+1e-9 {
-					c.hit, c.span = h, Span{sents[i].span.Start, sents[j].span.End}
-					c.trimS, c.trimE = i > 0, j < len(sents)-1
-					best, found = c, true
-				}
+		for _, w := range windows(h.Passage, sents, a.opts.MaxExcerpt) {
+			i, j := w[0], w[1]
+			length := sents[j].span.End - sents[i].span.Start
+			c := scoreWindow(cs, total, sents[i:j+1], in, a.vocab.reasons)
+			if c.coverage == 0 {
+				continue
+			}
+			// Quote little: every byte past a short sentence costs.
+			c.score -= 0.1 * float64(length) / float64(a.opts.MaxExcerpt)
+			if top > 0 {
+				c.score += 0.15 * h.Score / top
+			}
+			// A critique's headline names its main objection ("But What
+			// About Midstream?"): a reason of that kind is its thesis.
+			if c.reasons&thesis[h.Passage.DocID] != 0 {
+				c.score += 0.1
+			}
+			// A list item is a summary claim; the prose that argues it
+			// makes the better citation when both say the same.
+			if h.Passage.Kind == List {
+				c.score -= 0.15
+			}
+			// Ties go to the higher-ranked passage and earlier window.
+			if !found || c.score > best.score+1e-9 {
+				c.hit, c.span = h, Span{sents[i].span.Start, sents[j].span.End}
+				c.trimS, c.trimE = i > 0, j < len(sents)-1
+				best, found = c, true
 			}
 		}
 		if found {
@@ -377,26 +411,80 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 	return out
 }
 
+// titleReasons returns the kinds of reason a title names.
+func (a *Answerer) titleReasons(title string) uint64 {
+	var terms []string
+	for _, t := range a.s.Analyze(title) {
+		terms = append(terms, t.Term)
+	}
+	var kinds uint64
+	for k, keys := range a.vocab.reasons {
+		if findAny(terms, keys) >= 0 {
+			kinds |= 1 << k
+		}
+	}
+	return kinds
+}
+
+// windows lists the sentence ranges [i, j] an excerpt may quote. In a
+// paragraph that is any run of consecutive sentences within maxLen bytes (a
+// single longer sentence still counts). In a list it is one item with its
+// nested items: a bullet is one claim, and "Obstacles:" means nothing
+// without the items under it.
+func windows(p Passage, sents []sentence, maxLen int) [][2]int {
+	var out [][2]int
+	if p.Kind == List {
+		indent := func(k int) int {
+			n := 0
+			for i := sents[k].span.Start - 1; i >= 0 && p.Text[i] == ' '; i-- {
+				n++
+			}
+			return n
+		}
+		for i := 0; i < len(sents); {
+			j := i
+			for j+1 < len(sents) && indent(j+1) > indent(i) {
+				j++
+			}
+			out = append(out, [2]int{i, j})
+			i = j + 1
+		}
+		return out
+	}
+	for i := range sents {
+		for j := i; j < len(sents); j++ {
+			if j > i && sents[j].span.End-sents[i].span.Start > maxLen {
+				break
+			}
+			out = append(out, [2]int{i, j})
+		}
+	}
+	return out
+}
+
 // scoreWindow rates consecutive sentences as an excerpt: the weighted share
 // of concepts they cover, how close together the matches sit, and for
 // reason questions whether they state a reason.
 func scoreWindow(cs []concept, total float64, win []sentence, in intent, reasons [][][]string) candidate {
 	c := candidate{matched: make([]bool, len(cs)), words: map[string]bool{}}
 	var terms []string
-	cue := false
+	cues := 0
 	for _, s := range win {
 		terms = append(terms, s.terms...)
-		cue = cue || s.cue
+		cues += s.cues
 	}
 	for _, t := range terms {
 		c.words[t] = true
 	}
+	markers := 0
 	for k, keys := range reasons {
-		if findAny(terms, keys) >= 0 {
-			c.reasons |= 1 << k
+		for _, key := range keys {
+			if findAny(terms, [][]string{key}) >= 0 {
+				c.reasons |= 1 << k
+				markers++
+			}
 		}
 	}
-	cue = cue || c.reasons != 0
 	covered := 0.0
 	var first, last = -1, -1
 	nMatched := 0
@@ -420,10 +508,72 @@ func scoreWindow(cs []concept, total float64, win []sentence, in intent, reasons
 	if nMatched > 1 {
 		c.score += 0.1 * float64(nMatched) / float64(last-first+1)
 	}
-	if in == intentReason && cue {
-		c.score += 0.25
+	if in == intentReason && len(cs) > 0 {
+		// The reason should be said of the question's subject: "Russia
+		// and Ukraine lack processing capacity" answers "why can't
+		// Russia ...", a reason three clauses away from "Russian" less so.
+		if d := subjectReasonDistance(terms, cs[0].keys, reasons); d >= 0 {
+			c.score += 0.15 / (1 + float64(d)/3)
+		}
+		// The more a window says why ("fails", "lack", "sanctions",
+		// "midstream"), the better it answers; four signals saturate.
+		c.score += 0.4 * float64(min(cues+markers, 4)) / 4
 	}
 	return c
+}
+
+// subjectReasonDistance returns the fewest terms between a match of the
+// subject keys and a reason cue or marker in terms, or -1 when either is
+// missing.
+func subjectReasonDistance(terms []string, subject [][]string, reasons [][][]string) int {
+	var subj, why []int
+	for i := range terms {
+		for _, k := range subject {
+			if hasAt(terms, i, k) {
+				subj = append(subj, i)
+				break
+			}
+		}
+		for _, c := range reasonCues {
+			if len(c) > 3 && strings.HasPrefix(terms[i], c) {
+				why = append(why, i)
+				break
+			}
+		}
+		for _, keys := range reasons {
+			for _, k := range keys {
+				if hasAt(terms, i, k) {
+					why = append(why, i)
+				}
+			}
+		}
+	}
+	best := -1
+	for _, a := range subj {
+		for _, b := range why {
+			d := a - b
+			if d < 0 {
+				d = -d
+			}
+			if best < 0 || d < best {
+				best = d
+			}
+		}
+	}
+	return best
+}
+
+// hasAt reports whether key occurs in terms at position i.
+func hasAt(terms []string, i int, key []string) bool {
+	if len(key) == 0 || i+len(key) > len(terms) {
+		return false
+	}
+	for j, t := range key {
+		if terms[i+j] != t {
+			return false
+		}
+	}
+	return true
 }
 
 // findAny returns the position of the first occurrence in terms of any of
@@ -456,7 +606,7 @@ func (a *Answerer) analyseSentences(text string) []sentence {
 	spans := Sentences(text)
 	out := make([]sentence, len(spans))
 	for i, sp := range spans {
-		out[i] = sentence{span: sp, cue: hasReasonCue(text[sp.Start:sp.End])}
+		out[i] = sentence{span: sp, cues: countReasonCues(text[sp.Start:sp.End])}
 	}
 	k := 0
 	for _, t := range a.s.Analyze(text) {
@@ -499,9 +649,10 @@ func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidat
 			}
 			if in == intentReason && len(picked) > 0 {
 				// Favour a kind of reason not given yet over another
-				// restatement of one already cited.
-				if c.reasons&^seenReasons != 0 {
-					s += 0.3
+				// restatement of one already cited,
+				// in proportion to how much of what it gives is new.
+				if fresh := bits.OnesCount64(c.reasons &^ seenReasons); fresh > 0 {
+					s += 0.3 * float64(fresh) / float64(bits.OnesCount64(c.reasons))
 				} else if c.reasons != 0 {
 					s -= 0.1
 				}

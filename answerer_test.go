@@ -376,3 +376,54 @@ func TestAnswerMaxCitations(t *testing.T) {
 		t.Errorf("got %d citations and %d more, want 1 and at most 2", len(ans.Citations), len(ans.More))
 	}
 }
+
+func TestWindowsKeepListItemsWithTheirChildren(t *testing.T) {
+	p := Passage{Kind: List, Text: "• Russia lacks processing\n• Deal faces obstacles:\n  • U.S. sanctions\n  • Tensions\n• Last item"}
+	s := &memSearcher{}
+	a := NewAnswerer(s, Vocabulary{}, Options{})
+	sents := a.analyseSentences(p.Text)
+	var got []string
+	for _, w := range windows(p, sents, 400) {
+		got = append(got, p.Text[sents[w[0]].span.Start:sents[w[1]].span.End])
+	}
+	want := []string{"• Russia lacks processing", "• Deal faces obstacles:\n  • U.S. sanctions\n  • Tensions", "• Last item"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("windows(list) = %q, want %q", got, want)
+	}
+}
+
+func TestCountReasonCues(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{"China dominates refining.", 1},
+		{"It fails to acknowledge a flaw: both lack capacity.", 3},
+		{"Russia doesn’t have it and cannot build it.", 2},
+		{"Potanin owns Nornickel.", 0},
+	} {
+		if got := countReasonCues(tt.s); got != tt.want {
+			t.Errorf("countReasonCues(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestReasonAnswersCiteDistinctKinds(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("d", "What About Midstream?",
+		"", "Russia lacks midstream processing capacity for rare earths.",
+		"", "Russia also lacks midstream rare earth separation plants and has no processing capacity.",
+		"", "Russian elites are sanctioned, so Western firms cannot invest in Russia.",
+		"", "Russia is a large country with many rare earth deposits.",
+	)}}
+	v := testVocab
+	v.Reasons = map[string][]string{"processing gap": {"midstream", "processing capacity"}, "sanctions": {"sanctioned", "sanctions"}}
+	a := NewAnswerer(s, v, Options{MaxCitations: 2})
+	ans, err := a.Answer(context.Background(), "Why can't Russia supply rare earths?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := excerpts(ans.Citations)
+	if len(got) != 2 || !strings.Contains(got[0], "midstream processing capacity") || !strings.Contains(got[1], "sanctioned") {
+		t.Errorf("Answer(why) = %q, want the processing gap (the title's thesis) then the sanctions, not the gap twice", got)
+	}
+}
