@@ -197,3 +197,42 @@ func TestServeHTTPOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestServeNothingToServe: with the gateway turned off and no HTTP
+// address, serve has no way to receive a question; it must say so before
+// doing any work rather than run idle.
+func TestServeNothingToServe(t *testing.T) {
+	t.Skip("BUG: cmdServe accepts discord.gateway: false with a token and no --http: serve opens the index and runs " +
+		"with no entry point until killed; fix: in cmdServe, after computing gateway, " +
+		"if !gateway && cfg.HTTP.Listen == \"\" return a usage error naming discord.gateway and --http")
+	cfgPath := writeConfig(t, "discord:\n  gateway: false\n")
+	logs := newLogBuffer()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfgPath, "--index", t.TempDir()},
+			strings.NewReader(""), io.Discard, logs, envOf(map[string]string{"DISCORD_TOKEN": "x"}))
+	}()
+	// Either serve refuses (correct) or it opens the index and idles.
+	started := make(chan bool, 1)
+	go func() {
+		_, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="(index open)"`))
+		started <- ok
+	}()
+	select {
+	case err := <-done:
+		var buf bytes.Buffer
+		if code := exitCode(err, &buf); code != 2 || !strings.Contains(buf.String(), "gateway") {
+			t.Errorf("serve with nothing to serve: exit %d, %q; want 2 naming discord.gateway", code, buf.String())
+		}
+	case ok := <-started:
+		cancel()
+		<-done
+		if ok {
+			t.Error("serve with the gateway off and no --http opened the index and ran with nothing to serve")
+		} else {
+			t.Error("serve neither refused nor started within 30s")
+		}
+	}
+}
