@@ -140,6 +140,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 	doc.Hash = hex.EncodeToString(sum.Sum(nil))
 
 	section := ""
+	summary := false // the section is a summary box that ends with its list
 	for _, b := range blocks {
 		var text string
 		kind := chokepoint.Paragraph
@@ -147,10 +148,17 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		case headingBlock:
 			if h := fold(b.text); h != "" {
 				section = h
+				summary = isSummaryHeading(h)
 				doc.Sections = append(doc.Sections, h)
 			}
 			continue
 		case paraBlock:
+			if summary && len(doc.Passages) > 0 && doc.Passages[len(doc.Passages)-1].Section == section {
+				// "Highlights" heads the bullets under it, not the
+				// article that follows: prose after the list belongs to
+				// no section until the next heading.
+				section, summary = "", false
+			}
 			text = fold(b.text)
 		case listBlock:
 			text = listText(b.items)
@@ -276,4 +284,16 @@ func shorten(s string) string {
 		cut = cut[:i]
 	}
 	return cut + "…"
+}
+
+// summaryHeadings head a box of bullets that sums up an article, after
+// which the article itself starts without a heading of its own.
+var summaryHeadings = map[string]bool{
+	"highlights": true, "key points": true, "key takeaways": true, "takeaways": true,
+	"summary": true, "in brief": true, "at a glance": true, "tl;dr": true, "tldr": true,
+	"in short": true, "key findings": true, "what you need to know": true,
+}
+
+func isSummaryHeading(h string) bool {
+	return summaryHeadings[strings.ToLower(strings.TrimRight(h, ":"))]
 }

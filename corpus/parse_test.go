@@ -394,3 +394,19 @@ func TestParseHash(t *testing.T) {
 }
 
 func isValidUTF8(s string) bool { return utf8.ValidString(s) }
+
+func TestSummaryHeadingEndsWithItsList(t *testing.T) {
+	src := "Title Of It\n\nKey Takeaways\n\n- one point\n- another point\n\nThe article starts here with a sentence.\n\nBackground\n\nMore text under a real heading.\n"
+	d, _, err := Parse("a.txt", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range d.Passages {
+		got = append(got, p.Section)
+	}
+	want := []string{"Key Takeaways", "", "Background"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sections = %q, want %q", got, want)
+	}
+}
