@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // logBuffer collects a process's stderr and wakes waiters on each write.
@@ -234,5 +237,118 @@ func TestServeNothingToServe(t *testing.T) {
 		} else {
 			t.Error("serve neither refused nor started within 30s")
 		}
+	}
+}
+
+// restFake records Discord REST requests made through http.DefaultTransport
+// (which the interactions endpoint's default session uses) and refuses any
+// other host, so no test request leaves the machine.
+type restFake struct {
+	mu      sync.Mutex
+	bodies  map[string]string // path → body
+	changed chan struct{}
+}
+
+func (f *restFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.bodies[r.Method+" "+r.URL.Path] = string(b)
+	close(f.changed)
+	f.changed = make(chan struct{})
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"id":"900000000000000001","channel_id":"1"}`)
+}
+
+func (f *restFake) wait(timeout time.Duration, key string) (string, bool) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		f.mu.Lock()
+		b, ok := f.bodies[key]
+		ch := f.changed
+		f.mu.Unlock()
+		if ok {
+			return b, true
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return "", false
+		}
+	}
+}
+
+type rewriteTransport struct {
+	host string
+	next http.RoundTripper
+}
+
+func (rt rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	switch host := r.URL.Hostname(); host {
+	case "discord.com":
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = "http", rt.host, rt.host
+	case "127.0.0.1", "localhost", "::1":
+	default:
+		return nil, fmt.Errorf("test refuses a request to %s", host)
+	}
+	return rt.next.RoundTrip(r)
+}
+
+// TestServeHTTPAsk answers a signed /ask through serve's interactions
+// endpoint with the real engine; the answer arrives as an edit.
+func TestServeHTTPAsk(t *testing.T) {
+	fake := &restFake{bodies: map[string]string{}, changed: make(chan struct{})}
+	fs := httptest.NewServer(fake)
+	defer fs.Close()
+	orig := http.DefaultTransport
+	http.DefaultTransport = rewriteTransport{host: strings.TrimPrefix(fs.URL, "http://"), next: orig}
+	t.Cleanup(func() { http.DefaultTransport = orig })
+
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{43}, ed25519.SeedSize))
+	env := map[string]string{"DISCORD_PUBLIC_KEY": hex.EncodeToString(priv.Public().(ed25519.PublicKey))}
+	logs := newLogBuffer()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--index", t.TempDir(), "--http", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, logs, envOf(env))
+	}()
+	addr, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg=listening what=interactions addr=(127\.0\.0\.1:\d+)`))
+	if !ok {
+		cancel()
+		t.Fatalf("no interactions listener; serve returned %v; log:\n%s", <-done, logs)
+	}
+
+	const appID, tok = "100000000000000077", "serve-ask-tok"
+	body := []byte(`{"id":"1","application_id":"` + appID + `","type":2,"token":"` + tok + `","version":1,` +
+		`"guild_id":"2","channel_id":"3","member":{"user":{"id":"4"},"permissions":"0"},` +
+		`"data":{"id":"5","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"Who is Vladimir Potanin?"}]}}`)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/interactions", bytes.NewReader(body))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(first), `{"type":5`) {
+		t.Errorf("/ask = %d %s, want 200 with a deferred (type 5) response", resp.StatusCode, first)
+	}
+	edit, ok := fake.wait(30*time.Second, "PATCH /api/v"+discordgo.APIVersion+"/webhooks/"+appID+"/"+tok+"/messages/@original")
+	if !ok {
+		t.Fatalf("no edit of @original reached Discord; log:\n%s", logs)
+	}
+	for _, want := range []string{"**Q:** Who is Vladimir Potanin?", "**[1]**", "Norilsk", `"allowed_mentions":{"parse":[]`} {
+		if !strings.Contains(edit, want) {
+			t.Errorf("edit lacks %q: %s", want, edit)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
 	}
 }
