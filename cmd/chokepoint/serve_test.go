@@ -244,6 +244,7 @@ func TestServeNothingToServe(t *testing.T) {
 // (which the interactions endpoint's default session uses) and refuses any
 // other host, so no test request leaves the machine.
 type restFake struct {
+	gate    chan struct{} // when set, requests are answered once it is closed
 	mu      sync.Mutex
 	bodies  map[string]string // path → body
 	changed chan struct{}
@@ -256,6 +257,9 @@ func (f *restFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	close(f.changed)
 	f.changed = make(chan struct{})
 	f.mu.Unlock()
+	if f.gate != nil {
+		<-f.gate
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"id":"900000000000000001","channel_id":"1"}`)
 }
@@ -296,59 +300,127 @@ func (rt rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rt.next.RoundTrip(r)
 }
 
-// TestServeHTTPAsk answers a signed /ask through serve's interactions
-// endpoint with the real engine; the answer arrives as an edit.
-func TestServeHTTPAsk(t *testing.T) {
-	fake := &restFake{bodies: map[string]string{}, changed: make(chan struct{})}
+// httpServe is serve running in HTTP-only mode against a REST fake.
+type httpServe struct {
+	fake   *restFake
+	priv   ed25519.PrivateKey
+	logs   *logBuffer
+	addr   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startHTTPServe(t *testing.T, fake *restFake, config string) *httpServe {
+	t.Helper()
 	fs := httptest.NewServer(fake)
-	defer fs.Close()
+	t.Cleanup(fs.Close)
 	orig := http.DefaultTransport
 	http.DefaultTransport = rewriteTransport{host: strings.TrimPrefix(fs.URL, "http://"), next: orig}
 	t.Cleanup(func() { http.DefaultTransport = orig })
 
-	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{43}, ed25519.SeedSize))
-	env := map[string]string{"DISCORD_PUBLIC_KEY": hex.EncodeToString(priv.Public().(ed25519.PublicKey))}
-	logs := newLogBuffer()
+	s := &httpServe{fake: fake, priv: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{43}, ed25519.SeedSize)), logs: newLogBuffer(), done: make(chan error, 1)}
+	env := map[string]string{"DISCORD_PUBLIC_KEY": hex.EncodeToString(s.priv.Public().(ed25519.PublicKey))}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	done := make(chan error, 1)
+	s.cancel = cancel
+	t.Cleanup(cancel)
 	go func() {
-		done <- run(ctx, []string{"serve", "--index", t.TempDir(), "--http", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, logs, envOf(env))
+		s.done <- run(ctx, []string{"serve", "--config", writeConfig(t, config), "--index", t.TempDir(), "--http", "127.0.0.1:0"},
+			strings.NewReader(""), io.Discard, s.logs, envOf(env))
 	}()
-	addr, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg=listening what=interactions addr=(127\.0\.0\.1:\d+)`))
+	addr, ok := s.logs.waitMatch(30*time.Second, regexp.MustCompile(`msg=listening what=interactions addr=(127\.0\.0\.1:\d+)`))
 	if !ok {
 		cancel()
-		t.Fatalf("no interactions listener; serve returned %v; log:\n%s", <-done, logs)
+		t.Fatalf("no interactions listener; serve returned %v; log:\n%s", <-s.done, s.logs)
 	}
+	s.addr = addr
+	return s
+}
 
-	const appID, tok = "100000000000000077", "serve-ask-tok"
-	body := []byte(`{"id":"1","application_id":"` + appID + `","type":2,"token":"` + tok + `","version":1,` +
+const serveAppID = "100000000000000077"
+
+// ask posts a signed /ask and returns the HTTP response's status and body.
+func (s *httpServe) ask(t *testing.T, tok, question string) (int, string) {
+	t.Helper()
+	body := []byte(`{"id":"1","application_id":"` + serveAppID + `","type":2,"token":"` + tok + `","version":1,` +
 		`"guild_id":"2","channel_id":"3","member":{"user":{"id":"4"},"permissions":"0"},` +
-		`"data":{"id":"5","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"Who is Vladimir Potanin?"}]}}`)
+		`"data":{"id":"5","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"` + question + `"}]}}`)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/interactions", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/interactions", bytes.NewReader(body))
 	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(s.priv, append([]byte(ts), body...))))
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(first), `{"type":5`) {
-		t.Errorf("/ask = %d %s, want 200 with a deferred (type 5) response", resp.StatusCode, first)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func editKey(tok string) string {
+	return "PATCH /api/v" + discordgo.APIVersion + "/webhooks/" + serveAppID + "/" + tok + "/messages/@original"
+}
+
+// TestServeHTTPAsk answers a signed /ask through serve's interactions
+// endpoint with the real engine; the answer arrives as an edit.
+func TestServeHTTPAsk(t *testing.T) {
+	s := startHTTPServe(t, &restFake{bodies: map[string]string{}, changed: make(chan struct{})}, "log_level: info\n")
+	const tok = "serve-ask-tok"
+	if code, first := s.ask(t, tok, "Who is Vladimir Potanin?"); code != 200 || !strings.HasPrefix(first, `{"type":5`) {
+		t.Errorf("/ask = %d %s, want 200 with a deferred (type 5) response", code, first)
 	}
-	edit, ok := fake.wait(30*time.Second, "PATCH /api/v"+discordgo.APIVersion+"/webhooks/"+appID+"/"+tok+"/messages/@original")
+	edit, ok := s.fake.wait(30*time.Second, editKey(tok))
 	if !ok {
-		t.Fatalf("no edit of @original reached Discord; log:\n%s", logs)
+		t.Fatalf("no edit of @original reached Discord; log:\n%s", s.logs)
 	}
 	for _, want := range []string{"**Q:** Who is Vladimir Potanin?", "**[1]**", "Norilsk", `"allowed_mentions":{"parse":[]`} {
 		if !strings.Contains(edit, want) {
 			t.Errorf("edit lacks %q: %s", want, edit)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
+	s.cancel()
+	if err := <-s.done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+// TestServeHTTPDrainsOnShutdown: an answer still being sent when serve is
+// told to stop is finished before serve returns (within shutdown_timeout).
+func TestServeHTTPDrainsOnShutdown(t *testing.T) {
+	t.Skip("BUG: in HTTP-only mode serve never drains the bot's in-flight handlers (only Bot.Run does, on the gateway path): " +
+		"it returns and closes the index while answers are still being composed and edited, so they fail or are lost; " +
+		"fix: export bot.(*Bot).Drain(timeout) bool wrapping flight.drain, and in serve call b.Drain(cfg.Discord.ShutdownTimeout) " +
+		"after the HTTP servers' Shutdown when !gateway, before the index is closed")
+	fake := &restFake{bodies: map[string]string{}, changed: make(chan struct{}), gate: make(chan struct{})}
+	s := startHTTPServe(t, fake, "discord:\n  shutdown_timeout: 30s\n")
+	gateOpen := false
+	release := func() {
+		if !gateOpen {
+			gateOpen = true
+			close(fake.gate)
+		}
+	}
+	defer release()
+	const tok = "drain-tok"
+	if code, _ := s.ask(t, tok, "Who is Vladimir Potanin?"); code != 200 {
+		t.Fatalf("/ask = %d, want 200", code)
+	}
+	if _, ok := fake.wait(30*time.Second, editKey(tok)); !ok {
+		t.Fatalf("no edit reached Discord; log:\n%s", s.logs)
+	}
+	// The edit is held by the fake: its handler is in flight.
+	s.cancel()
+	// A serve that drains cannot return before the gate opens; give one
+	// that does not drain a moment to show it (this bounds the test, it
+	// asserts no speed).
+	select {
+	case err := <-s.done:
+		t.Errorf("serve returned (%v) while an answer was still being sent: in-flight interactions are not drained", err)
+		return
+	case <-time.After(2 * time.Second):
+	}
+	release()
+	if err := <-s.done; err != nil {
 		t.Errorf("serve after cancel: %v", err)
 	}
 }
