@@ -104,6 +104,11 @@ func (h *HTTPHandler) verify(r *http.Request, body []byte) error {
 	return nil
 }
 
+// Drain stops taking interactions and waits up to timeout for those in
+// progress (answers still being edited in); it reports whether they all
+// finished. Bot.Run drains on its own; HTTP-only servers call Drain.
+func (b *Bot) Drain(timeout time.Duration) bool { return b.flight.drain(timeout) }
+
 // ServeHTTP handles one POSTed interaction.
 func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -180,6 +185,9 @@ type httpResponder struct {
 	mu   sync.Mutex
 	sent bool // Respond was called
 	late bool // the HTTP handler stopped waiting for the first response
+	// private: the reply is ephemeral but Discord holds a public deferred
+	// message; deleted: that message was removed.
+	private, deleted bool
 }
 
 // giveUp marks the HTTP handler as no longer waiting; after it, Respond
@@ -204,6 +212,11 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 		r.mu.Unlock()
 		return nil
 	}
+	// Too late for the body: the HTTP handler already sent a public
+	// "deferred" response. A private reply must not land in it.
+	if resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		r.private = true
+	}
 	r.mu.Unlock()
 	switch resp.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
@@ -211,7 +224,7 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 		if resp.Data != nil {
 			rep.Content, rep.Components = resp.Data.Content, resp.Data.Components
 		}
-		return r.rest.Edit(ctx, rep)
+		return r.Edit(ctx, rep)
 	default:
 		// Deferred is already what Discord has; autocomplete choices
 		// cannot be sent late.
@@ -219,7 +232,28 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 	}
 }
 
-func (r *httpResponder) Edit(ctx context.Context, rep Reply) error { return r.rest.Edit(ctx, rep) }
+// Edit replaces the original response; when a private reply came too late
+// for the HTTP body, it goes out as an ephemeral follow-up instead and the
+// public placeholder is deleted.
+func (r *httpResponder) Edit(ctx context.Context, rep Reply) error {
+	r.mu.Lock()
+	private, deleted := r.private, r.deleted
+	r.deleted = r.deleted || private
+	r.mu.Unlock()
+	if !private {
+		return r.rest.Edit(ctx, rep)
+	}
+	rep.Ephemeral = true
+	if err := r.rest.Followup(ctx, rep); err != nil {
+		return err
+	}
+	if !deleted {
+		return r.rest.s.InteractionResponseDelete(r.rest.i, discordgo.WithContext(ctx))
+	}
+	return nil
+}
+
+// Followup sends a further message over REST.
 func (r *httpResponder) Followup(ctx context.Context, rep Reply) error {
 	return r.rest.Followup(ctx, rep)
 }

@@ -613,9 +613,6 @@ func BenchmarkHTTPAsk(b *testing.B) {
 // message (here the error for an unknown title) must not become a public
 // edit of it.
 func TestHTTPLateEphemeralStaysPrivate(t *testing.T) {
-	t.Skip("BUG: httpResponder.Respond turns a late ephemeral message into a PATCH of the public deferred @original, " +
-		"so ephemeral text (errors, rate-limit notes, /help, /ask private:true answers) is shown to the whole channel; " +
-		"fix: for a late response with MessageFlagsEphemeral, send it as an ephemeral follow-up and delete @original")
 	lib := gatedLibrary{fakeCorpus: newCorpus(3), gate: make(chan struct{})}
 	e := newHTTPEnv(t, HTTPOptions{FirstResponseWait: time.Millisecond}, Deps{Library: lib})
 	const tok = "late-ephemeral-tok"

@@ -159,6 +159,8 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := getenv("DISCORD_TOKEN"); v != "" {
 		c.Discord.Token = Secret(v)
 	}
+	// The token is the bare token; "Bot " is added when connecting.
+	c.Discord.Token = Secret(strings.TrimSpace(strings.TrimPrefix(string(c.Discord.Token), "Bot ")))
 	if v := getenv("DISCORD_PUBLIC_KEY"); v != "" {
 		c.Discord.PublicKey = v
 	}
@@ -221,6 +223,12 @@ func (c *Config) validate() error {
 	case "text", "json":
 	default:
 		bad("log_format", "%q is not text or json", c.LogFormat)
+	}
+	if c.Answers.MaxExcerpt < 0 {
+		bad("answers.max_excerpt", "must not be negative")
+	}
+	if c.HTTP.MaxSkew < 0 {
+		bad("http.max_skew", "must not be negative")
 	}
 	if c.Fetch.Timeout < 0 || c.Fetch.MaxBytes < 0 {
 		bad("fetch", "timeout and max_bytes must not be negative")

@@ -69,6 +69,9 @@ an HTTP interactions endpoint with --http (DISCORD_PUBLIC_KEY required).`)
 	if cfg.Discord.Token == "" && cfg.HTTP.Listen == "" {
 		return errors.New(noTokenHelp)
 	}
+	if !gateway && cfg.HTTP.Listen == "" {
+		return usagef("serve: nothing to serve: discord.gateway is false and no --http address (http.listen) is set")
+	}
 	if cfg.HTTP.Listen != "" && cfg.Discord.PublicKey == "" {
 		return usagef("serve --http needs the application's public key: set DISCORD_PUBLIC_KEY or discord.public_key")
 	}
@@ -209,6 +212,13 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	for _, srv := range servers {
 		if serr := srv.Shutdown(shutdownCtx); serr != nil {
 			log.Warn("http shutdown", "err", serr)
+		}
+	}
+	if !gateway {
+		// Bot.Run drains on the gateway path; over HTTP alone, answers
+		// still being edited in finish here, before the index closes.
+		if !b.Drain(cfg.Discord.ShutdownTimeout) {
+			log.Warn("shutdown timed out with handlers running", "timeout", cfg.Discord.ShutdownTimeout)
 		}
 	}
 	wg.Wait()
