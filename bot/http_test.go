@@ -635,12 +635,22 @@ func TestHTTPLateEphemeralStaysPrivate(t *testing.T) {
 	}
 	d, _ := first["data"].(map[string]any)
 	firstPrivate := flagsOf(d)&int(discordgo.MessageFlagsEphemeral) != 0
+	privatePosts := 0
 	for _, c := range calls {
+		if c.Method == http.MethodDelete {
+			continue // removing the public placeholder sends no text
+		}
 		private := c.Method == http.MethodPost && flagsOf(c.Body)&int(discordgo.MessageFlagsEphemeral) != 0
+		if private {
+			privatePosts++
+		}
 		if c.Method == http.MethodPatch && !firstPrivate {
 			t.Errorf("late ephemeral text %q was sent as an edit of a public deferred response", c.Body["content"])
 		} else if !private && !firstPrivate {
 			t.Errorf("late ephemeral text sent as %s %s, not privately", c.Method, c.Path)
 		}
+	}
+	if !firstPrivate && privatePosts == 0 {
+		t.Errorf("late ephemeral text was never sent as an ephemeral follow-up: %v", calls)
 	}
 }
