@@ -201,6 +201,9 @@ func (c *Config) validate() error {
 	if c.Discord.ShardCount < 0 || c.Discord.ShardID < 0 || (c.Discord.ShardCount > 0 && c.Discord.ShardID >= c.Discord.ShardCount) {
 		bad("discord.shard_id", "%d is not below shard_count %d", c.Discord.ShardID, c.Discord.ShardCount)
 	}
+	if c.Discord.ApplicationID != "" && !isSnowflake(c.Discord.ApplicationID) {
+		bad("discord.application_id", "%q is not a Discord ID (digits only)", c.Discord.ApplicationID)
+	}
 	if c.Discord.PublicKey != "" && !isHex(c.Discord.PublicKey, 64) {
 		bad("discord.public_key", "want 64 hex digits (the application's public key from the Developer Portal)")
 	}

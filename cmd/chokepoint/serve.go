@@ -179,6 +179,14 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		}
 	}
 
+	if !gateway && cfg.Discord.Token != "" {
+		// Over HTTP alone nobody else registers the commands: do it over
+		// REST, which needs the application ID the gateway would announce.
+		if err := registerOverREST(ctx, cfg, b, log); err != nil {
+			return err
+		}
+	}
+
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if cfg.Watch.Enabled {
@@ -234,4 +242,23 @@ func botConfig(cfg Config) bot.Config {
 		RateLimit: d.RateLimit.Questions, RateWindow: d.RateLimit.Per, DuplicateWindow: d.DuplicateWindow,
 		MaxUpload: d.MaxUpload, ShutdownTimeout: d.ShutdownTimeout,
 	}
+}
+
+// registerOverREST registers the slash commands without a gateway
+// connection, when the definitions changed.
+func registerOverREST(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) error {
+	if cfg.Discord.ApplicationID == "" {
+		log.Warn("commands not registered: set discord.application_id (or DISCORD_APPLICATION_ID) to register them without the gateway")
+		return nil
+	}
+	s, err := discordgo.New("Bot " + string(cfg.Discord.Token))
+	if err != nil {
+		return fmt.Errorf("discord session: %w", err)
+	}
+	changed, err := b.Register(ctx, s, cfg.Discord.ApplicationID)
+	if err != nil {
+		return fmt.Errorf("register commands: %w", err)
+	}
+	log.Info("commands registered", "changed", changed)
+	return nil
 }
