@@ -141,7 +141,7 @@ func TestDefaultVocabulary(t *testing.T) {
 	if len(v.Equivalent) < 4 {
 		t.Fatalf("default vocabulary has %d equivalent groups, want at least 4", len(v.Equivalent))
 	}
-	if want := []string{"refining", "processing", "separation", "midstream"}; !reflect.DeepEqual(v.Equivalent[0], want) {
+	if want := []string{"refining", "processing", "separation", "midstream", "refinery", "refineries", "refiner", "refiners"}; !reflect.DeepEqual(v.Equivalent[0], want) {
 		t.Errorf("default Equivalent[0] = %q, want %q", v.Equivalent[0], want)
 	}
 	if want := []string{"Russia", "Russian"}; !reflect.DeepEqual(v.Implies["Moscow"], want) {
