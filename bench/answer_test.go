@@ -184,3 +184,53 @@ func TestQuantile(t *testing.T) {
 		t.Errorf("quantile(nil, 0.5) = %v, want 0", got)
 	}
 }
+
+// BenchmarkSortTieBreak measures what breaking score ties by document ID
+// inside bleve costs, as index.Search does with SortBy("-_score", "_id"):
+// a bare top-30 match query over the text, sorted by score alone and by
+// score then _id. It supports a proposed fix in BENCHMARKS.md.
+func BenchmarkSortTieBreak(b *testing.B) {
+	for _, s := range sizes {
+		for _, sortBy := range [][]string{nil, {"-_score", "_id"}} {
+			name := "score"
+			if sortBy != nil {
+				name = "score,_id"
+			}
+			b.Run("passages="+s.name+"/sort="+name, func(b *testing.B) {
+				f := getFixture(b, s)
+				idx, err := openBleve(f.dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer idx.Close()
+				search := func(question string) error {
+					q := bleve.NewMatchQuery(question)
+					q.SetField("text")
+					req := bleve.NewSearchRequestOptions(q, 30, 0, false)
+					if sortBy != nil {
+						req.SortBy(sortBy)
+					}
+					_, err := idx.Search(req)
+					return err
+				}
+				for _, q := range questions {
+					if err := search(q); err != nil {
+						b.Fatal(err)
+					}
+				}
+				var lat []time.Duration
+				i := 0
+				for b.Loop() {
+					t0 := time.Now()
+					if err := search(questions[i%len(questions)]); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t0))
+					i++
+				}
+				b.ReportMetric(ms(quantile(lat, 0.5)), "p50-ms")
+				b.ReportMetric(ms(quantile(lat, 0.99)), "p99-ms")
+			})
+		}
+	}
+}
