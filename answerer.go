@@ -1,12 +1,15 @@
 package chokepoint
 
 import (
+	"container/list"
 	"context"
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,6 +31,10 @@ type Options struct {
 	MaxExcerpt int
 	// Suggestions is how many titles an abstaining answer names; default 3.
 	Suggestions int
+	// CacheSize is how many analysed passages are kept between questions,
+	// since popular passages come back again and again; default 4096,
+	// negative for none.
+	CacheSize int
 }
 
 func (o Options) withDefaults() Options {
@@ -52,6 +59,9 @@ func (o Options) withDefaults() Options {
 	if o.Suggestions <= 0 {
 		o.Suggestions = 3
 	}
+	if o.CacheSize == 0 {
+		o.CacheSize = 4096
+	}
 	return o
 }
 
@@ -61,12 +71,14 @@ type Answerer struct {
 	s     Searcher
 	opts  Options
 	vocab *compiledVocabulary
+	cache *sentenceCache
 }
 
 // NewAnswerer returns an Answerer that retrieves from s and expands
 // questions with vocab.
 func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
-	return &Answerer{s: s, opts: opts.withDefaults(), vocab: compileVocabulary(s, vocab)}
+	opts = opts.withDefaults()
+	return &Answerer{s: s, opts: opts, vocab: compileVocabulary(s, vocab), cache: newSentenceCache(opts.CacheSize)}
 }
 
 // Answer answers question with verbatim excerpts of the corpus. When the
@@ -339,11 +351,44 @@ func (c candidate) citation(n int) Citation {
 	}
 }
 
-// sentence is one analysed sentence of a passage.
+// sentence is one analysed sentence of a passage, with what a question
+// finds in it.
 type sentence struct {
 	span  Span
 	terms []string
 	cues  int // distinct reason cues
+
+	pos     []int  // per concept: first position in terms, or -1
+	reasons uint64 // kinds of reason it names
+	markers int    // reason markers it holds
+	subjWhy int    // terms between the subject and a reason, or -1
+}
+
+// prepare finds the concepts and reasons in each sentence once, so that
+// scoring the many windows over them is cheap.
+func prepare(sents []sentence, cs []concept, in intent, reasons [][][]string) {
+	for i := range sents {
+		s := &sents[i]
+		s.pos = make([]int, len(cs))
+		for k, con := range cs {
+			s.pos[k] = findAny(s.terms, con.keys)
+		}
+		s.subjWhy = -1
+		if in != intentReason {
+			continue
+		}
+		for k, keys := range reasons {
+			for _, key := range keys {
+				if findAny(s.terms, [][]string{key}) >= 0 {
+					s.reasons |= 1 << k
+					s.markers++
+				}
+			}
+		}
+		if len(cs) > 0 {
+			s.subjWhy = subjectReasonDistance(s.terms, cs[0].keys, reasons)
+		}
+	}
 }
 
 // excerpts scores, for each hit, the best window of one or more
@@ -360,10 +405,11 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 	var out []candidate
 	thesis := map[string]uint64{} // document ID → kinds of reason its title names
 	for _, h := range hits {
-		sents := a.analyseSentences(h.Passage.Text)
+		sents := a.passageSentences(h.Passage)
 		if len(sents) == 0 {
 			continue
 		}
+		prepare(sents, cs, in, a.vocab.reasons)
 		if _, ok := thesis[h.Passage.DocID]; !ok && in == intentReason {
 			thesis[h.Passage.DocID] = a.titleReasons(h.Title)
 		}
@@ -372,7 +418,7 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 		for _, w := range windows(h.Passage, sents, a.opts.MaxExcerpt) {
 			i, j := w[0], w[1]
 			length := sents[j].span.End - sents[i].span.Start
-			c := scoreWindow(cs, total, sents[i:j+1], in, a.vocab.reasons)
+			c := scoreWindow(cs, total, sents[i:j+1], in)
 			if c.coverage == 0 {
 				continue
 			}
@@ -399,6 +445,14 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 			}
 		}
 		if found {
+			best.words = map[string]bool{}
+			for _, st := range sents {
+				if st.span.Start >= best.span.Start && st.span.End <= best.span.End {
+					for _, t := range st.terms {
+						best.words[t] = true
+					}
+				}
+			}
 			out = append(out, best)
 		}
 	}
@@ -465,31 +519,29 @@ func windows(p Passage, sents []sentence, maxLen int) [][2]int {
 // scoreWindow rates consecutive sentences as an excerpt: the weighted share
 // of concepts they cover, how close together the matches sit, and for
 // reason questions whether they state a reason.
-func scoreWindow(cs []concept, total float64, win []sentence, in intent, reasons [][][]string) candidate {
-	c := candidate{matched: make([]bool, len(cs)), words: map[string]bool{}}
-	var terms []string
-	cues := 0
+func scoreWindow(cs []concept, total float64, win []sentence, in intent) candidate {
+	c := candidate{matched: make([]bool, len(cs))}
+	cues, markers, subjWhy := 0, 0, -1
 	for _, s := range win {
-		terms = append(terms, s.terms...)
 		cues += s.cues
-	}
-	for _, t := range terms {
-		c.words[t] = true
-	}
-	markers := 0
-	for k, keys := range reasons {
-		for _, key := range keys {
-			if findAny(terms, [][]string{key}) >= 0 {
-				c.reasons |= 1 << k
-				markers++
-			}
+		markers += s.markers
+		c.reasons |= s.reasons
+		if s.subjWhy >= 0 && (subjWhy < 0 || s.subjWhy < subjWhy) {
+			subjWhy = s.subjWhy
 		}
 	}
 	covered := 0.0
 	var first, last = -1, -1
 	nMatched := 0
 	for k, con := range cs {
-		pos := findAny(terms, con.keys)
+		pos, off := -1, 0
+		for _, s := range win {
+			if s.pos[k] >= 0 {
+				pos = off + s.pos[k]
+				break
+			}
+			off += len(s.terms)
+		}
 		if pos < 0 {
 			continue
 		}
@@ -508,12 +560,12 @@ func scoreWindow(cs []concept, total float64, win []sentence, in intent, reasons
 	if nMatched > 1 {
 		c.score += 0.1 * float64(nMatched) / float64(last-first+1)
 	}
-	if in == intentReason && len(cs) > 0 {
+	if in == intentReason {
 		// The reason should be said of the question's subject: "Russia
 		// and Ukraine lack processing capacity" answers "why can't
 		// Russia ...", a reason three clauses away from "Russian" less so.
-		if d := subjectReasonDistance(terms, cs[0].keys, reasons); d >= 0 {
-			c.score += 0.15 / (1 + float64(d)/3)
+		if subjWhy >= 0 {
+			c.score += 0.15 / (1 + float64(subjWhy)/3)
 		}
 		// The more a window says why ("fails", "lack", "sanctions",
 		// "midstream"), the better it answers; four signals saturate.
@@ -618,6 +670,17 @@ func (a *Answerer) analyseSentences(text string) []sentence {
 		}
 	}
 	return out
+}
+
+// passageSentences returns p's analysed sentences, from the cache when
+// they are there, as a fresh slice the caller may annotate.
+func (a *Answerer) passageSentences(p Passage) []sentence {
+	base, ok := a.cache.get(p.ID(), p.Text)
+	if !ok {
+		base = a.analyseSentences(p.Text)
+		a.cache.put(p.ID(), p.Text, base)
+	}
+	return slices.Clone(base)
 }
 
 // selectDiverse picks up to n candidates, best first, so that each adds
@@ -818,4 +881,58 @@ func (cv *compiledVocabulary) longestMatch(terms []string) (vocabEntry, int) {
 		}
 	}
 	return best, n
+}
+
+// sentenceCache is a least-recently-used cache of analysed passages, keyed
+// by passage ID and checked against the text, so a re-indexed passage is
+// analysed afresh. A nil cache keeps nothing.
+type sentenceCache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *cacheEntry, most recent first
+	byID  map[string]*list.Element
+}
+
+type cacheEntry struct {
+	id, text string
+	sents    []sentence
+}
+
+func newSentenceCache(max int) *sentenceCache {
+	if max <= 0 {
+		return nil
+	}
+	return &sentenceCache{max: max, order: list.New(), byID: map[string]*list.Element{}}
+}
+
+func (c *sentenceCache) get(id, text string) ([]sentence, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byID[id]
+	if !ok || el.Value.(*cacheEntry).text != text {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry).sents, true
+}
+
+func (c *sentenceCache) put(id, text string, sents []sentence) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byID[id]; ok {
+		el.Value = &cacheEntry{id: id, text: text, sents: sents}
+		c.order.MoveToFront(el)
+		return
+	}
+	c.byID[id] = c.order.PushFront(&cacheEntry{id: id, text: text, sents: sents})
+	for c.order.Len() > c.max {
+		old := c.order.Remove(c.order.Back()).(*cacheEntry)
+		delete(c.byID, old.id)
+	}
 }

@@ -427,3 +427,45 @@ func TestReasonAnswersCiteDistinctKinds(t *testing.T) {
 		t.Errorf("Answer(why) = %q, want the processing gap (the title's thesis) then the sanctions, not the gap twice", got)
 	}
 }
+
+func TestSentenceCache(t *testing.T) {
+	c := newSentenceCache(2)
+	a := []sentence{{span: Span{0, 1}}}
+	c.put("d#0", "one", a)
+	c.put("d#1", "two", a)
+	if _, ok := c.get("d#0", "one"); !ok {
+		t.Fatal("get(d#0) missed right after put")
+	}
+	c.put("d#2", "three", a) // evicts d#1, the least recently used
+	if _, ok := c.get("d#1", "two"); ok {
+		t.Error("get(d#1) hit, want it evicted")
+	}
+	if _, ok := c.get("d#0", "changed text"); ok {
+		t.Error("get(d#0) with changed text hit, want a miss: the passage was re-indexed")
+	}
+	var none *sentenceCache
+	none.put("x", "y", a)
+	if _, ok := none.get("x", "y"); ok {
+		t.Error("a nil cache returned a hit")
+	}
+}
+
+func TestAnswerSameWithAndWithoutCache(t *testing.T) {
+	cached := NewAnswerer(testCorpus(), testVocab, Options{})
+	uncached := NewAnswerer(testCorpus(), testVocab, Options{CacheSize: -1})
+	for _, q := range []string{"why can't Russia replace China?", "Who is Vladimir Potanin?", "Does China dominate rare earth refining?"} {
+		for round := 0; round < 2; round++ {
+			got, err := cached.Answer(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := uncached.Answer(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Answer(%q) round %d with cache = %v, without = %v", q, round, excerpts(got.Citations), excerpts(want.Citations))
+			}
+		}
+	}
+}

@@ -23,12 +23,15 @@ func appendIndexOps(ops []op, d chokepoint.Document, from int) []op {
 	for _, p := range d.Passages[from:] {
 		ops = append(ops, op{id: p.ID(), data: map[string]interface{}{
 			fieldText:    p.Text,
-			fieldSection: p.Section,
-			fieldTitle:   d.Title,
-			fieldDocID:   d.ID,
-			fieldIndex:   float64(p.Index),
-			fieldKind:    string(p.Kind),
-			fieldURL:     d.URL,
+			fieldShingle: p.Text,
+			// Analysed one by one, so no pair spans heading and title.
+			fieldHeadingPairs: []string{p.Section, d.Title},
+			fieldSection:      p.Section,
+			fieldTitle:        d.Title,
+			fieldDocID:        d.ID,
+			fieldIndex:        float64(p.Index),
+			fieldKind:         string(p.Kind),
+			fieldURL:          d.URL,
 		}})
 	}
 	return ops

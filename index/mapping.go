@@ -11,13 +11,14 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // MappingVersion identifies the index mapping and analysis. It is bumped
 // whenever either changes, so an index built by an older binary is rebuilt.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Scoring models accepted in Options.Scoring.
 const (
@@ -34,9 +35,18 @@ const (
 	fieldIndex   = "index"
 	fieldKind    = "kind"
 	fieldURL     = "url"
+	// fieldShingle indexes the text's word pairs, so phrase alternatives
+	// ("rare earth magnets") are looked up as terms instead of by
+	// walking the positions of their common words.
+	fieldShingle = "shingle"
+	// fieldHeadingPairs holds the word pairs of the section heading and
+	// the title, for phrase alternatives found there.
+	fieldHeadingPairs = "heading_pairs"
 
-	analyzerName = "chokepoint_en"
-	abbrevFilter = "chokepoint_abbrev"
+	analyzerName        = "chokepoint_en"
+	shingleAnalyzerName = "chokepoint_en_pairs"
+	abbrevFilter        = "chokepoint_abbrev"
+	pairFilter          = "chokepoint_pairs"
 )
 
 // abbrevPattern matches dotted two-letter abbreviations such as "U.S.".
@@ -82,6 +92,19 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("add analyzer: %w", err)
 	}
+	if err := m.AddCustomTokenFilter(pairFilter, map[string]interface{}{
+		"type": shingle.Name, "min": 2.0, "max": 2.0, "output_original": false,
+	}); err != nil {
+		return nil, fmt.Errorf("add pair filter: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(shingleAnalyzerName, map[string]interface{}{
+		"type":          custom.Name,
+		"char_filters":  []string{abbrevFilter},
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairFilter},
+	}); err != nil {
+		return nil, fmt.Errorf("add pair analyzer: %w", err)
+	}
 	m.DefaultAnalyzer = analyzerName
 	m.DefaultField = fieldText
 	m.IndexDynamic = false
@@ -117,6 +140,14 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldText, analysed(true))
 	dm.AddFieldMappingsAt(fieldSection, analysed(true))
 	dm.AddFieldMappingsAt(fieldTitle, analysed(true))
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = shingleAnalyzerName
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+	dm.AddFieldMappingsAt(fieldShingle, pairs)
+	dm.AddFieldMappingsAt(fieldHeadingPairs, pairs)
 	dm.AddFieldMappingsAt(fieldDocID, keywordField(true))
 	dm.AddFieldMappingsAt(fieldKind, keywordField(false))
 	dm.AddFieldMappingsAt(fieldURL, keywordField(false))

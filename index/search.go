@@ -1,9 +1,11 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -72,9 +74,13 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 	limit = min(limit, MaxLimit)
 
 	res := chokepoint.Result{DocFreq: map[string]int{}}
-	var disjuncts []query.Query
+	type group struct {
+		alts  [][]chokepoint.Token // analysed alternatives
+		texts []string
+	}
+	var gs []group
 	for _, g := range groups {
-		var leaves []*leaf
+		var gr group
 		for _, alt := range g {
 			toks := x.Analyze(alt)
 			if len(toks) == 0 {
@@ -83,24 +89,12 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 			for _, t := range toks {
 				res.DocFreq[t.Term] = 0
 			}
-			phrase := len(toks) > 1
-			leaves = append(leaves,
-				newLeaf(alt, fieldText, 1, phrase),
-				newLeaf(alt, fieldSection, headingBoost, phrase),
-				newLeaf(alt, fieldTitle, headingBoost, phrase))
+			gr.alts = append(gr.alts, toks)
+			gr.texts = append(gr.texts, alt)
 		}
-		if len(leaves) == 0 {
-			continue
+		if len(gr.alts) > 0 {
+			gs = append(gs, gr)
 		}
-		// bleve multiplies a disjunction's score by matched/total clauses;
-		// scaling the boosts by the clause count keeps a group with many
-		// alternatives from being outweighed by one with a single word.
-		qs := make([]query.Query, len(leaves))
-		for i, l := range leaves {
-			l.setBoost(l.boost * float64(len(leaves)))
-			qs[i] = l.q
-		}
-		disjuncts = append(disjuncts, bleve.NewDisjunctionQuery(qs...))
 	}
 
 	err := x.reader(func(idx bleve.Index) error {
@@ -112,25 +106,149 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 		if err := docFreq(ctx, idx, res.DocFreq); err != nil {
 			return err
 		}
-		if len(disjuncts) == 0 {
+		if len(gs) == 0 {
 			return nil
+		}
+		// A term nearly every passage holds ("China" in a corpus about
+		// China, "rare earths" as a stand-in for "dysprosium") ranks
+		// nothing yet costs a scan of most of the index: leave such
+		// alternatives, and concepts made only of them, out of retrieval,
+		// as a search engine's common-terms cut-off does. The Answerer
+		// still weighs them when it chooses sentences.
+		rare := func(toks []chokepoint.Token) bool {
+			if n < commonMinPassages {
+				return true
+			}
+			df := int(n)
+			for _, t := range toks { // a phrase is as rare as its rarest word
+				df = min(df, res.DocFreq[t.Term])
+			}
+			return float64(df) <= commonFraction*float64(n)
+		}
+		var disjuncts []query.Query
+		for _, g := range gs {
+			var texts []string
+			var alts [][]chokepoint.Token
+			for i, toks := range g.alts {
+				if rare(toks) {
+					texts, alts = append(texts, g.texts[i]), append(alts, toks)
+				}
+			}
+			if len(alts) > 0 {
+				disjuncts = append(disjuncts, groupQuery(x, texts, alts))
+			}
+		}
+		if len(disjuncts) == 0 {
+			// Every concept is common: search them all rather than nothing.
+			for _, g := range gs {
+				disjuncts = append(disjuncts, groupQuery(x, g.texts, g.alts))
+			}
 		}
 		top := bleve.NewDisjunctionQuery(disjuncts...)
 		top.SetMin(1)
-		req := bleve.NewSearchRequestOptions(top, limit, 0, false)
+		// Sorting by score alone keeps bleve's fast path; sorting on _id
+		// too would load every candidate's ID. A few hits more than asked
+		// for are fetched, put in ID order among equal scores, and cut, so
+		// ties at the limit are (nearly always) broken by ID as well; in any
+		// case the order is fixed for a given index.
+		req := bleve.NewSearchRequestOptions(top, limit+tieSlack, 0, false)
 		req.Fields = storedFields
-		req.SortBy([]string{"-_score", "_id"})
 		sr, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return err
 		}
 		res.Hits, err = hits(sr.Hits)
+		slices.SortStableFunc(res.Hits, func(a, b chokepoint.Hit) int {
+			if a.Score != b.Score {
+				return cmp.Compare(b.Score, a.Score)
+			}
+			return cmp.Compare(a.Passage.ID(), b.Passage.ID())
+		})
+		if len(res.Hits) > limit {
+			res.Hits = res.Hits[:limit]
+		}
 		return err
 	})
 	if err != nil {
 		return chokepoint.Result{}, fmt.Errorf("search %q: %w", truncate(q.Text, 80), err)
 	}
 	return res, nil
+}
+
+// tieSlack is how many hits past the limit Search fetches to break ties.
+const tieSlack = 8
+
+// Common-terms cut-off: in an index of at least commonMinPassages
+// passages, an alternative found in more than commonFraction of them is
+// left out of retrieval.
+const (
+	commonFraction    = 0.2
+	commonMinPassages = 2000
+)
+
+// groupQuery is one concept: any alternative in the text, or in the section
+// heading or title, which weigh less. Multi-word alternatives are matched
+// through their word pairs; the single-word ones share one query per
+// heading field.
+func groupQuery(x *Index, texts []string, alts [][]chokepoint.Token) query.Query {
+	var leaves []*leaf
+	var words []string
+	for i, toks := range alts {
+		if len(toks) > 1 {
+			leaves = append(leaves,
+				pairLeaf(x, texts[i], fieldShingle, 1),
+				pairLeaf(x, texts[i], fieldHeadingPairs, headingBoost))
+			continue
+		}
+		leaves = append(leaves, newLeaf(texts[i], fieldText, 1, false))
+		words = append(words, texts[i])
+	}
+	if len(words) > 0 {
+		joined := strings.Join(words, " ")
+		leaves = append(leaves,
+			newLeaf(joined, fieldSection, headingBoost, false),
+			newLeaf(joined, fieldTitle, headingBoost, false))
+	}
+	// bleve multiplies a disjunction's score by matched/total clauses;
+	// scaling the boosts by the clause count keeps a group with many
+	// alternatives from being outweighed by one with a single word.
+	qs := make([]query.Query, len(leaves))
+	for i, l := range leaves {
+		l.setBoost(l.boost * float64(len(leaves)))
+		qs[i] = l.q
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// pairLeaf matches a multi-word phrase through its word pairs: every pair
+// of consecutive analysed words must be in the passage's pairs field. For two words that is the phrase itself; for more it is the
+// phrase or a passage holding all its pairs apart (rare enough, and the
+// Answerer checks the words' order before quoting).
+func pairLeaf(x *Index, phrase, field string, boost float64) *leaf {
+	a := x.mapping.AnalyzerNamed(shingleAnalyzerName)
+	var terms []query.Query
+	seen := map[string]bool{}
+	if a != nil {
+		for _, t := range a.Analyze([]byte(phrase)) {
+			if term := string(t.Term); !seen[term] {
+				seen[term] = true
+				tq := bleve.NewTermQuery(term)
+				tq.SetField(field)
+				terms = append(terms, tq)
+			}
+		}
+	}
+	switch len(terms) {
+	case 0:
+		return newLeaf(phrase, fieldText, boost, true)
+	case 1:
+		tq := terms[0].(*query.TermQuery)
+		tq.SetBoost(boost)
+		return &leaf{q: tq, boost: boost, setBoost: tq.SetBoost}
+	}
+	cq := bleve.NewConjunctionQuery(terms...)
+	cq.SetBoost(boost)
+	return &leaf{q: cq, boost: boost, setBoost: cq.SetBoost}
 }
 
 // leaf is a match or phrase query on one field whose boost can be set
