@@ -227,9 +227,7 @@ func (x *Index) update(ctx context.Context, docs []chokepoint.Document, progress
 	next.Updated = man.Updated
 	if st.Added+st.Changed+st.Removed > 0 {
 		path := filepath.Join(x.dir, gen)
-		dirty := man
-		dirty.Dirty = true
-		if err := writeManifest(path, dirty); err != nil {
+		if err := markDirty(path); err != nil {
 			return st, err
 		}
 		x.mu.Lock()
@@ -241,6 +239,9 @@ func (x *Index) update(ctx context.Context, docs []chokepoint.Document, progress
 		}
 		next.Updated = x.opts.Now().UTC()
 		if err := writeManifest(path, next); err != nil {
+			return st, err
+		}
+		if err := markClean(path); err != nil {
 			return st, err
 		}
 	}

@@ -18,9 +18,12 @@ import (
 const (
 	currentFile  = "CURRENT"
 	manifestFile = "manifest.json"
-	bleveDir     = "bleve"
-	genPrefix    = "gen-"
-	tmpSuffix    = ".tmp"
+	// dirtyFile marks a generation whose in-place Update is under way: a
+	// small file, so marking does not rewrite the whole manifest.
+	dirtyFile = "DIRTY"
+	bleveDir  = "bleve"
+	genPrefix = "gen-"
+	tmpSuffix = ".tmp"
 )
 
 // manifest records what a generation holds. It lives next to the bleve
@@ -51,12 +54,15 @@ func readManifest(gen string) (manifest, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("decode manifest %s: %w", filepath.Join(gen, manifestFile), err)
 	}
+	if _, err := os.Stat(filepath.Join(gen, dirtyFile)); err == nil {
+		m.Dirty = true
+	}
 	return m, nil
 }
 
 // writeManifest atomically replaces the manifest of generation dir gen.
 func writeManifest(gen string, m manifest) error {
-	b, err := json.MarshalIndent(m, "", " ")
+	b, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)
 	}
@@ -64,6 +70,23 @@ func writeManifest(gen string, m manifest) error {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
+}
+
+// markDirty records that generation dir gen is being updated in place.
+func markDirty(gen string) error {
+	if err := writeFileAtomic(filepath.Join(gen, dirtyFile), nil); err != nil {
+		return fmt.Errorf("mark index dirty: %w", err)
+	}
+	return nil
+}
+
+// markClean removes the mark left by markDirty, once the manifest matches
+// the index again.
+func markClean(gen string) error {
+	if err := os.Remove(filepath.Join(gen, dirtyFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("mark index clean: %w", err)
+	}
+	return syncDir(gen)
 }
 
 // writeFileAtomic writes data to a temporary file in path's directory,
