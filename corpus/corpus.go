@@ -110,27 +110,9 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("walk corpus: %w", err)
 	}
 
-	vocab, found := chokepoint.Vocabulary{}, false
-	for _, name := range vocabularyNames {
-		if !all[name] || found {
-			continue
-		}
-		data, ferr := readLimited(fsys, name, max)
-		if ferr != nil {
-			res.Skipped = append(res.Skipped, ferr)
-			continue
-		}
-		v, err := ParseVocabulary(name, data)
-		if err != nil {
-			res.Skipped = append(res.Skipped, asFileError(name, err))
-			continue
-		}
-		vocab, found = v, true
-	}
-	if !found {
-		vocab = defaultVocabulary()
-	}
-	res.Vocabulary = vocab
+	var vskipped []*chokepoint.FileError
+	res.Vocabulary, vskipped = loadVocabulary(fsys, all, max)
+	res.Skipped = append(res.Skipped, vskipped...)
 
 	// Articles are read and parsed in parallel, then claimed in lexical
 	// order so the outcome does not depend on scheduling.
@@ -235,6 +217,46 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 	}
 	sort.Slice(res.Documents, func(i, j int) bool { return res.Documents[i].ID < res.Documents[j].ID })
 	return res, nil
+}
+
+// LoadVocabulary reads only the vocabulary of fsys: synonyms.yaml at its
+// root, or the embedded default when there is none or it is broken (then
+// the second result says why). It is what Load puts in Result.Vocabulary,
+// for callers that know the articles have not changed.
+func LoadVocabulary(fsys fs.FS, opts Options) (chokepoint.Vocabulary, []*chokepoint.FileError) {
+	max := opts.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	all := map[string]bool{}
+	for _, name := range vocabularyNames {
+		if st, err := fs.Stat(fsys, name); err == nil && st.Mode().IsRegular() {
+			all[name] = true
+		}
+	}
+	return loadVocabulary(fsys, all, max)
+}
+
+// loadVocabulary reads the first of vocabularyNames that files holds.
+func loadVocabulary(fsys fs.FS, files map[string]bool, max int64) (chokepoint.Vocabulary, []*chokepoint.FileError) {
+	var skipped []*chokepoint.FileError
+	for _, name := range vocabularyNames {
+		if !files[name] {
+			continue
+		}
+		data, ferr := readLimited(fsys, name, max)
+		if ferr != nil {
+			skipped = append(skipped, ferr)
+			continue
+		}
+		v, err := ParseVocabulary(name, data)
+		if err != nil {
+			skipped = append(skipped, asFileError(name, err))
+			continue
+		}
+		return v, skipped
+	}
+	return defaultVocabulary(), skipped
 }
 
 // isArticle reports whether a lower-case extension names an article file.

@@ -199,3 +199,23 @@ func TestLoadDirFS(t *testing.T) {
 		t.Errorf("Load(DirFS) IDs = %q skipped %v, want %q and none skipped", ids, res.Skipped, want)
 	}
 }
+
+func TestLoadVocabulary(t *testing.T) {
+	own := fstest.MapFS{
+		"synonyms.yaml": {Data: []byte("equivalent:\n  - [cobalt, Co]\n")},
+		"a.md":          {Data: []byte("# A\n\nText.\n")},
+	}
+	v, skipped := LoadVocabulary(own, Options{})
+	if len(skipped) != 0 || len(v.Equivalent) != 1 || v.Equivalent[0][0] != "cobalt" {
+		t.Errorf("LoadVocabulary(own) = %v, %v; want the corpus's one group", v, skipped)
+	}
+	res, err := Load(own, Options{})
+	if err != nil || !reflect.DeepEqual(res.Vocabulary, v) {
+		t.Errorf("Load's vocabulary = %v (%v), want LoadVocabulary's %v", res.Vocabulary, err, v)
+	}
+	broken := fstest.MapFS{"synonyms.yaml": {Data: []byte("equivalent: [[lonely]]\n")}}
+	v, skipped = LoadVocabulary(broken, Options{})
+	if len(skipped) != 1 || len(v.Equivalent) < 4 {
+		t.Errorf("LoadVocabulary(broken) = %d groups, skipped %v; want the default vocabulary and the file reported", len(v.Equivalent), skipped)
+	}
+}

@@ -33,7 +33,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func cmdIndex(ctx context.Context, env *environment, args []string) error {
 	}
 	start := time.Now()
 	progress, done := progressBar(env.stderr, "indexing")
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, progress)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, progress, false)
 	done()
 	if err != nil {
 		return err
@@ -263,7 +263,7 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
 	if err != nil {
 		return err
 	}
@@ -372,7 +372,7 @@ next to a bare bleve match query quoting its top passages whole.`)
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, false)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ updates the index.`)
 	if err := writeFileAtomic(dst, data); err != nil {
 		return fmt.Errorf("corpus add: %w", err)
 	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, false)
 	if err != nil {
 		os.Remove(dst)
 		return err

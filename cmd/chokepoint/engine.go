@@ -133,16 +133,17 @@ type engine struct {
 // openEngine loads the corpus, opens the index and brings it up to date
 // (only what changed is re-indexed). Progress, when non-nil, receives the
 // indexing progress. Index recovery is reported on warn.
-func openEngine(ctx context.Context, cfg Config, getenv func(string) string, warn io.Writer, progress func(done, total int)) (*engine, error) {
+//
+// With quick set, a corpus directory whose files (names, sizes, modification
+// times) are as they were after the last successful update is not read at
+// all: only its vocabulary is. Then e.loaded holds no documents; quick suits
+// commands that only query the index.
+func openEngine(ctx context.Context, cfg Config, getenv func(string) string, warn io.Writer, progress func(done, total int), quick bool) (*engine, error) {
 	fsys, err := corpusFS(cfg)
 	if err != nil {
 		return nil, err
 	}
 	dir, err := indexDir(cfg, getenv)
-	if err != nil {
-		return nil, err
-	}
-	loaded, err := corpus.Load(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
 	if err != nil {
 		return nil, err
 	}
@@ -153,14 +154,76 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 	if why := idx.Recovered(); why != "" {
 		fmt.Fprintf(warn, "chokepoint: the index in %s would not open (%s); rebuilding it from the corpus\n", dir, why)
 	}
-	stats, err := idx.Update(ctx, loaded.Documents, progress)
-	if err != nil {
-		idx.Close()
-		return nil, err
+	e := &engine{cfg: cfg, dir: dir, idx: idx}
+	fp := ""
+	if cfg.Corpus != "" {
+		// A fingerprint that cannot be taken only costs the quick path.
+		fp, _ = fingerprint(fsys, cfg)
 	}
-	e := &engine{cfg: cfg, dir: dir, idx: idx, loaded: loaded, stats: stats}
-	e.answerer = chokepoint.NewAnswerer(idx, loaded.Vocabulary, cfg.answererOptions())
+	if quick && fp != "" && idx.Recovered() == "" && idx.Stats().Documents > 0 &&
+		readFingerprint(dir) == idx.Stats().Dir+"\n"+fp {
+		e.loaded.Vocabulary, e.loaded.Skipped = corpus.LoadVocabulary(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+		st := idx.Stats()
+		e.stats = chokepoint.IndexStats{Documents: st.Documents, Passages: st.Passages, Unchanged: st.Documents}
+	} else {
+		e.loaded, err = corpus.Load(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+		if err != nil {
+			idx.Close()
+			return nil, err
+		}
+		e.stats, err = idx.Update(ctx, e.loaded.Documents, progress)
+		if err != nil {
+			idx.Close()
+			return nil, err
+		}
+		if fp != "" {
+			// Best effort: without it the next run just reads the corpus.
+			_ = writeFingerprint(dir, idx.Stats().Dir+"\n"+fp)
+		}
+	}
+	e.answerer = chokepoint.NewAnswerer(idx, e.loaded.Vocabulary, cfg.answererOptions())
 	return e, nil
+}
+
+// fingerprintFile, in the index directory, records the corpus directory as
+// it was at the last successful update.
+const fingerprintFile = "corpus.fingerprint"
+
+// fingerprint hashes the name, size and modification time of every file
+// of fsys, with the settings that change what loading makes of them.
+func fingerprint(fsys fs.FS, cfg Config) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "scoring=%s max_file_size=%d\n", cfg.Scoring, cfg.MaxFileSize)
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%q %d %d %v\n", p, info.Size(), info.ModTime().UnixNano(), info.Mode())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func readFingerprint(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, fingerprintFile))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func writeFingerprint(dir, fp string) error {
+	return writeFileAtomic(filepath.Join(dir, fingerprintFile), []byte(fp))
 }
 
 func (e *engine) Close() error { return e.idx.Close() }

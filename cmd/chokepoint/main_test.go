@@ -325,7 +325,7 @@ func TestQuestionSet(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.Index = t.TempDir()
 	ctx := context.Background()
-	e, err := openEngine(ctx, cfg, noEnv, io.Discard, nil)
+	e, err := openEngine(ctx, cfg, noEnv, io.Discard, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

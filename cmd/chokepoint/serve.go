@@ -86,7 +86,7 @@ an HTTP interactions endpoint with --http (DISCORD_PUBLIC_KEY required).`)
 // down in order: stop taking work, finish what is in flight, close the index.
 func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, gateway bool) error {
 	m := metrics.New()
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil)
+	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, false)
 	if err != nil {
 		return err
 	}
