@@ -70,13 +70,17 @@ type Index struct {
 
 	build sync.Mutex // serialises Update and Rebuild
 
-	mu        sync.RWMutex // guards the fields below
-	live      bleve.Index
-	gen       string // live generation's directory name
-	man       manifest
-	byID      map[string]int // document ID → position in man.Docs
-	closed    bool
-	recovered string
+	mu   sync.RWMutex // guards the fields below
+	live bleve.Index
+	gen  string // live generation's directory name
+	man  manifest
+	byID map[string]int // document ID → position in man.Docs
+	// titleTerms[i] are man.Docs[i]'s analysed title, for Nearest; worked
+	// out on first use after each manifest change (titleMu guards it).
+	titleMu    sync.Mutex
+	titleTerms [][]string
+	closed     bool
+	recovered  string
 }
 
 // Stats describes the live index.
@@ -263,6 +267,9 @@ func (x *Index) setManifest(man manifest) {
 	for i, d := range man.Docs {
 		x.byID[d.Doc.ID] = i
 	}
+	x.titleMu.Lock()
+	x.titleTerms = nil
+	x.titleMu.Unlock()
 }
 
 // Recovered returns why Open discarded an unreadable index and started

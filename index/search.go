@@ -405,9 +405,10 @@ func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.D
 		if len(qs) == 0 {
 			return nil
 		}
+		// Score order alone (fixed for a given index): sorting on _id too
+		// would load every candidate's ID.
 		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 20*n, 0, false)
 		req.Fields = []string{fieldDocID}
-		req.SortBy([]string{"-_score", "_id"})
 		sr, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return err
@@ -463,10 +464,21 @@ func (x *Index) titleMatches(text string, n int) []string {
 		count int
 	}
 	var found []scored
-	for _, d := range x.man.Docs {
+	x.titleMu.Lock()
+	if x.titleTerms == nil {
+		x.titleTerms = make([][]string, len(x.man.Docs))
+		for i, d := range x.man.Docs {
+			for _, t := range x.Analyze(d.Doc.Title) {
+				x.titleTerms[i] = append(x.titleTerms[i], t.Term)
+			}
+		}
+	}
+	titles := x.titleTerms
+	x.titleMu.Unlock()
+	for i, d := range x.man.Docs {
 		c := 0
-		for _, t := range x.Analyze(d.Doc.Title) {
-			if want[t.Term] {
+		for _, t := range titles[i] {
+			if want[t] {
 				c++
 			}
 		}
