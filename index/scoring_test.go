@@ -10,9 +10,10 @@ import (
 	"chokepoint"
 )
 
-// seedPath is the shared seed article. The test reads it directly rather
+// seedPath is the seed article as the embedded corpus ships it (a byte-for-byte
+// copy of the shared seed). The test reads the file directly rather
 // than through package corpus, which index must not import.
-const seedPath = "../../shared/seeds/000_0524fadb7a41a105.txt"
+const seedPath = "../corpus/default/000_0524fadb7a41a105.txt"
 
 // loadSeed turns the seed article into a document: the first block is the
 // title, a short one-line block without final punctuation is a heading,
