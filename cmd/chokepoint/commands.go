@@ -29,11 +29,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if strings.TrimSpace(question) == "" {
 		return usagef("ask: no question given")
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
+	e, err := queryEngine(ctx, env, c)
 	if err != nil {
 		return err
 	}
@@ -150,11 +146,7 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if *n < 1 {
 		return usagef("search: -n must be at least 1")
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
+	e, err := queryEngine(ctx, env, c)
 	if err != nil {
 		return err
 	}
@@ -259,11 +251,7 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
+	e, err := queryEngine(ctx, env, c)
 	if err != nil {
 		return err
 	}
@@ -415,4 +403,14 @@ func mark(ok bool) string {
 		return "PASS"
 	}
 	return "FAIL"
+}
+
+// queryEngine resolves the settings and opens the engine for a command
+// that only queries the index (so an unchanged corpus is not re-read).
+func queryEngine(ctx context.Context, env *environment, c commonFlags) (*engine, error) {
+	cfg, err := settings(env, c)
+	if err != nil {
+		return nil, err
+	}
+	return openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
 }
