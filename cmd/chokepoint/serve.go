@@ -193,7 +193,7 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := watchCorpus(runCtx, cfg.Corpus, cfg.Watch.Debounce, lib, log); err != nil {
+			if err := watchCorpus(runCtx, cfg.Corpus, cfg.Watch.Debounce, lib, log, nil); err != nil {
 				errc <- err
 			}
 		}()

@@ -18,7 +18,9 @@ import (
 // changes have settled for debounce. A broken file is reported by the
 // reindex (and skipped); a failed reindex is logged and the last good index
 // keeps serving. It returns when ctx ends.
-func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *library, log *slog.Logger) error {
+//
+// reindexed, when not nil, is called after each reindex watch mode runs.
+func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *library, log *slog.Logger, reindexed func(error)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("watch corpus: %w", err)
@@ -73,6 +75,9 @@ func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *l
 			stats, skipped, err := lib.Reindex(ctx, nil)
 			if errors.Is(err, context.Canceled) {
 				return nil
+			}
+			if reindexed != nil {
+				reindexed(err)
 			}
 			if err != nil {
 				log.Error("reindex after change", "err", err)
