@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"chokepoint/bot"
 	"chokepoint/metrics"
 )
@@ -115,21 +113,13 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		feedback = f
 	}
 
-	var session *discordgo.Session
+	deps := bot.Deps{Answerer: lib, Library: lib, Corpus: lib, Metrics: m, Feedback: feedback}
 	if gateway {
-		session, err = discordgo.New("Bot " + string(cfg.Discord.Token))
-		if err != nil {
-			return fmt.Errorf("discord session: %w", err)
+		if deps.Session, err = bot.NewSession(string(cfg.Discord.Token), cfg.Discord.ShardID, cfg.Discord.ShardCount); err != nil {
+			return err
 		}
-		if cfg.Discord.ShardCount > 0 {
-			session.ShardID, session.ShardCount = cfg.Discord.ShardID, cfg.Discord.ShardCount
-		}
-		// discordgo logs through the standard logger; keep it to errors.
-		session.LogLevel = discordgo.LogError
 	}
-	b := bot.New(botConfig(cfg), bot.Deps{
-		Session: session, Answerer: lib, Library: lib, Corpus: lib, Metrics: m, Feedback: feedback,
-	}, log)
+	b := bot.New(botConfig(cfg), deps, log)
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 4)
@@ -151,13 +141,9 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		}()
 		return nil
 	}
-	var gatewayUp func() bool = func() bool { return true }
-	if gateway {
-		gatewayUp = func() bool { return session.DataReady }
-	}
 	if cfg.Ops.Listen != "" {
 		ready := func() error {
-			if gateway && !gatewayUp() {
+			if gateway && !b.Connected() {
 				return errors.New("gateway not connected")
 			}
 			if st := e.idx.Stats(); st.Dir == "" {
@@ -251,11 +237,7 @@ func registerOverREST(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Log
 		log.Warn("commands not registered: set discord.application_id (or DISCORD_APPLICATION_ID) to register them without the gateway")
 		return nil
 	}
-	s, err := discordgo.New("Bot " + string(cfg.Discord.Token))
-	if err != nil {
-		return fmt.Errorf("discord session: %w", err)
-	}
-	changed, err := b.Register(ctx, s, cfg.Discord.ApplicationID)
+	changed, err := b.RegisterOverREST(ctx, string(cfg.Discord.Token), cfg.Discord.ApplicationID)
 	if err != nil {
 		return fmt.Errorf("register commands: %w", err)
 	}

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 )
 
 // logBuffer collects a process's stderr and wakes waiters on each write.
@@ -355,7 +353,7 @@ func (s *httpServe) ask(t *testing.T, tok, question string) (int, string) {
 }
 
 func editKey(tok string) string {
-	return "PATCH /api/v" + discordgo.APIVersion + "/webhooks/" + serveAppID + "/" + tok + "/messages/@original"
+	return "PATCH /api/v9/webhooks/" + serveAppID + "/" + tok + "/messages/@original"
 }
 
 // TestServeHTTPAsk answers a signed /ask through serve's interactions

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// NewSession returns a gateway session for a bot token (with or without
+// its "Bot " prefix), sharded when shardCount > 0. discordgo's own logging
+// is kept to errors. Pass it to New in Deps.Session; Run opens it.
+func NewSession(token string, shardID, shardCount int) (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + strings.TrimPrefix(token, "Bot "))
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	if shardCount > 0 {
+		s.ShardID, s.ShardCount = shardID, shardCount
+	}
+	s.LogLevel = discordgo.LogError
+	return s, nil
+}
+
+// Connected reports whether the gateway session is open and has received
+// READY; false when the bot has no session.
+func (b *Bot) Connected() bool {
+	s := b.deps.Session
+	return s != nil && s.DataReady
+}
+
+// RegisterOverREST registers the commands for application appID over REST
+// with a bot token, for deployments that receive interactions over HTTP
+// and never open the gateway. It uses Deps.HTTPClient when set. As
+// Register, it writes only when the definitions changed, and reports
+// whether they did.
+func (b *Bot) RegisterOverREST(ctx context.Context, token, appID string) (bool, error) {
+	s, err := NewSession(token, 0, 0)
+	if err != nil {
+		return false, err
+	}
+	if b.deps.HTTPClient != nil {
+		s.Client = b.deps.HTTPClient
+	}
+	return b.Register(ctx, s, appID)
+}
