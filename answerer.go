@@ -20,7 +20,7 @@ type Options struct {
 	// MoreCitations is how many further citations Answer.More holds;
 	// default 5, negative for none.
 	MoreCitations int
-	// Candidates is how many passages are retrieved per question; default 30.
+	// Candidates is how many passages are retrieved per question; default 20.
 	Candidates int
 	// MinCoverage is the weighted share of the question's content terms the
 	// best excerpt must cover, below which the answer abstains; default 0.55.
@@ -48,7 +48,7 @@ func (o Options) withDefaults() Options {
 		o.MoreCitations = 0
 	}
 	if o.Candidates <= 0 {
-		o.Candidates = 30
+		o.Candidates = 20
 	}
 	if o.MinCoverage <= 0 {
 		o.MinCoverage = 0.55
@@ -690,30 +690,20 @@ func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidat
 	var picked []candidate
 	var seenReasons uint64
 	used := make([]bool, len(cands))
+	// penalty[i] sums candidate i's similarity to the picked ones, updated
+	// as each is picked rather than recomputed every round.
+	penalty := make([]float64, len(cands))
 	for len(picked) < n {
 		bestI, bestScore := -1, math.Inf(-1)
 		for i, c := range cands {
 			if used[i] {
 				continue
 			}
-			s := c.score
-			dup := false
-			for _, p := range picked {
-				sim := jaccard(c.words, p.words)
-				if sim > 0.6 {
-					dup = true
-					break
-				}
-				s -= 0.3 * sim
-			}
-			if dup {
-				used[i] = true
-				continue
-			}
+			s := c.score - penalty[i]
 			if in == intentReason && len(picked) > 0 {
 				// Favour a kind of reason not given yet over another
-				// restatement of one already cited,
-				// in proportion to how much of what it gives is new.
+				// restatement of one already cited, in proportion to how
+				// much of what it gives is new.
 				if fresh := bits.OnesCount64(c.reasons &^ seenReasons); fresh > 0 {
 					s += 0.3 * float64(fresh) / float64(bits.OnesCount64(c.reasons))
 				} else if c.reasons != 0 {
@@ -728,8 +718,20 @@ func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidat
 			break
 		}
 		used[bestI] = true
-		picked = append(picked, cands[bestI])
-		seenReasons |= cands[bestI].reasons
+		p := cands[bestI]
+		picked = append(picked, p)
+		seenReasons |= p.reasons
+		for i, c := range cands {
+			if used[i] {
+				continue
+			}
+			sim := jaccard(c.words, p.words)
+			if sim > 0.6 {
+				used[i] = true // a near-duplicate of one already cited
+				continue
+			}
+			penalty[i] += 0.3 * sim
+		}
 	}
 	return picked
 }
