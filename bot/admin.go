@@ -164,8 +164,14 @@ func (b *Bot) renderStatus(st Status) string {
 func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Responder, start time.Time) error {
 	d := i.ApplicationCommandData()
 	o := option(d.Options, "file")
+	if u := stringOption(i, "url"); u != "" {
+		if o != nil {
+			return tellUser("Give either a file or a URL, not both.", nil)
+		}
+		return b.addURL(ctx, i, c, r, start, u)
+	}
 	if o == nil || d.Resolved == nil {
-		return tellUser("Please attach the article file.", nil)
+		return tellUser("Please attach the article file, or give its URL.", nil)
 	}
 	attID, _ := o.Value.(string)
 	att := d.Resolved.Attachments[attID]
@@ -189,14 +195,30 @@ func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Res
 		return err
 	}
 	doc, err := c.Add(ctx, name, data)
+	return b.added(ctx, i, r, name, doc, err)
+}
+
+// addURL fetches a web page's article into the corpus.
+func (b *Bot) addURL(ctx context.Context, i *discordgo.Interaction, c Corpus, r Responder, start time.Time, url string) error {
+	if err := b.respondFirst(ctx, r, deferred(true), start); err != nil {
+		return err
+	}
+	doc, err := c.AddURL(ctx, url)
+	return b.added(ctx, i, r, url, doc, err)
+}
+
+// added reports the outcome of adding what (a file name or URL): a
+// *chokepoint.FileError is the admin's to fix and is shown; anything else
+// goes to the error exit.
+func (b *Bot) added(ctx context.Context, i *discordgo.Interaction, r Responder, what string, doc chokepoint.Document, err error) error {
 	var fe *chokepoint.FileError
 	if errors.As(err, &fe) {
-		return tellUser("Could not add "+escape(name)+"; the corpus is unchanged.\n"+escape(fe.Error()), err)
+		return tellUser("Could not add "+escape(what)+"; the corpus is unchanged.\n"+escape(fe.Error()), err)
 	}
 	if err != nil {
-		return fmt.Errorf("add %q: %w", name, err)
+		return fmt.Errorf("add %q: %w", what, err)
 	}
-	b.log.Info("document added", "doc_id", doc.ID, "user_id", userID(i), "bytes", len(data))
+	b.log.Info("document added", "doc_id", doc.ID, "user_id", userID(i))
 	msg := fmt.Sprintf("Added *%s* as `%s`", escape(doc.Title), strings.ReplaceAll(doc.ID, "`", ""))
 	if n := len(doc.Passages); n > 0 {
 		msg += fmt.Sprintf(" with %d passages", n)

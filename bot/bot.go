@@ -47,6 +47,10 @@ type Corpus interface {
 	// bad file yields an error wrapping a *chokepoint.FileError and leaves
 	// the corpus unchanged.
 	Add(ctx context.Context, filename string, data []byte) (chokepoint.Document, error)
+	// AddURL fetches a web page, extracts its article and adds it as Add
+	// does; a page that cannot be fetched or is no article yields an error
+	// wrapping a *chokepoint.FileError naming the URL.
+	AddURL(ctx context.Context, url string) (chokepoint.Document, error)
 	// Remove deletes a document from the corpus and the index; an unknown
 	// ID yields an error wrapping chokepoint.ErrNotFound.
 	Remove(ctx context.Context, id string) error

@@ -45,9 +45,10 @@ func Commands() []*discordgo.ApplicationCommand {
 		{Name: "corpus", Description: "Manage the corpus (admins)",
 			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add an article (.md or .txt)",
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add an article: a .md or .txt file, or a web page's URL",
 					Options: []*discordgo.ApplicationCommandOption{
-						{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The article file", Required: true},
+						{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The article file (.md or .txt)"},
+						{Type: str, Name: "url", Description: "A web page whose article to fetch (http or https)", MaxLength: 2000},
 					}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove an article",
 					Options: []*discordgo.ApplicationCommandOption{

@@ -542,3 +542,42 @@ func TestBadUpload(t *testing.T) {
 		})
 	}
 }
+
+func TestCorpusAddURL(t *testing.T) {
+	e := shared(t)
+	admin := int64(discordgo.PermissionManageServer)
+	for _, tc := range []struct {
+		name, url string
+		want      []string
+		added     bool
+	}{
+		{"refused address", "http://127.0.0.1/admin", []string{"Could not add http://127.0.0.1/admin", "private or loopback", "corpus is unchanged"}, false},
+		{"fetched", "https://example.org/cobalt", []string{"Added *Fetched Critique*"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(e.corpus.Documents())
+			i := command("u-admin-url", admin, "corpus", &discordgo.ApplicationCommandInteractionDataOption{
+				Name: "add", Type: discordgo.ApplicationCommandOptionSubCommand,
+				Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "url", Type: discordgo.ApplicationCommandOptionString, Value: tc.url}},
+			})
+			tok := e.fake.DispatchInteraction(i)
+			cb := mustWait(t, e, "callback", callbackOf(tok))
+			if f := flagsOf(data(cb)); f&int(discordgo.MessageFlagsEphemeral) == 0 {
+				t.Errorf("/corpus add url: first response flags %v, want ephemeral", f)
+			}
+			ed, ok := e.fake.WaitRequest(wait, editOf(tok))
+			if !ok {
+				t.Fatal("/corpus add url: no edit with the outcome")
+			}
+			content := ed.JSON["content"].(string)
+			for _, w := range tc.want {
+				if !strings.Contains(content, w) {
+					t.Errorf("/corpus add url:%s: reply %q lacks %q", tc.url, content, w)
+				}
+			}
+			if after := len(e.corpus.Documents()); (after == before+1) != tc.added {
+				t.Errorf("/corpus add url:%s: documents %d → %d, want added=%v", tc.url, before, after, tc.added)
+			}
+		})
+	}
+}

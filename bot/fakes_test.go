@@ -219,6 +219,20 @@ func (c *fakeCorpus) Add(_ context.Context, filename string, data []byte) (choke
 	return d, nil
 }
 
+// AddURL accepts https://example.org/ pages only, as a fetcher with a
+// private-address guard would refuse others.
+func (c *fakeCorpus) AddURL(_ context.Context, url string) (chokepoint.Document, error) {
+	if !strings.HasPrefix(url, "https://example.org/") {
+		return chokepoint.Document{}, fmt.Errorf("add %s: %w", url, &chokepoint.FileError{Path: url, Err: errors.New("fetch: private or loopback address refused")})
+	}
+	d := chokepoint.Document{ID: "web/" + strings.TrimPrefix(url, "https://example.org/"), Title: "Fetched Critique",
+		Passages: []chokepoint.Passage{{Text: "one"}}}
+	c.mu.Lock()
+	c.docs = append(c.docs, d)
+	c.mu.Unlock()
+	return d, nil
+}
+
 func (c *fakeCorpus) Remove(_ context.Context, id string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

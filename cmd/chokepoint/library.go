@@ -16,6 +16,7 @@ import (
 	"chokepoint"
 	"chokepoint/bot"
 	"chokepoint/corpus"
+	"chokepoint/fetch"
 	"chokepoint/index"
 	"chokepoint/metrics"
 )
@@ -150,6 +151,21 @@ func (l *library) Add(ctx context.Context, filename string, data []byte) (chokep
 		return chokepoint.Document{}, fmt.Errorf("add %s: %w", name, err)
 	}
 	return doc, nil
+}
+
+// AddURL fetches a web page, extracts its article and adds it as Markdown
+// with front matter. A page that cannot be fetched (refused address, not
+// HTML, too large, no article) is reported as a *chokepoint.FileError
+// naming the URL; the corpus is then unchanged.
+func (l *library) AddURL(ctx context.Context, url string) (chokepoint.Document, error) {
+	if l.dir == "" {
+		return chokepoint.Document{}, errReadOnlyCorpus
+	}
+	art, err := fetch.Fetch(ctx, url, fetch.Options{Timeout: l.cfg.Fetch.Timeout, MaxBytes: l.cfg.Fetch.MaxBytes, AllowPrivate: l.cfg.Fetch.AllowPrivate})
+	if err != nil {
+		return chokepoint.Document{}, &chokepoint.FileError{Path: url, Err: err}
+	}
+	return l.Add(ctx, art.FileName(), art.Markdown())
 }
 
 // Remove deletes a document's file (and its sidecar) from the corpus

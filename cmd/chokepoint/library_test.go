@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -190,5 +192,45 @@ func TestWatchReindexesChangedFiles(t *testing.T) {
 	})
 	if got := docIDs(lib); !slices.Equal(got, []string{"cobalt", "gallium"}) {
 		t.Errorf("documents with a broken file beside them = %v, want cobalt and gallium still served", got)
+	}
+}
+
+func TestLibraryAddURL(t *testing.T) {
+	ctx := context.Background()
+	page := `<!doctype html><html><head><title>Graphite Anodes and the Chinese Grip</title></head><body>
+<nav>Home | About</nav><article><h1>Graphite Anodes and the Chinese Grip</h1>
+<p>China processes nearly all of the world's spherical graphite used in battery anodes, and export licences now apply to it.</p>
+<p>Western anode plants remain years from scale, since purification capacity is missing outside China and permits take time.</p>
+<p>Critics argue that tariffs alone will not build that midstream capacity without long-term offtake contracts and public finance.</p>
+</article><footer>Leave a comment</footer></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	defer srv.Close()
+	lib, dir := newTestLibrary(t, map[string]string{"cobalt.md": "# Cobalt\n\nCongo mines most of the world's cobalt.\n"})
+
+	// The guard refuses loopback addresses unless fetch.allow_private is set.
+	before := dirNames(t, dir)
+	_, err := lib.AddURL(ctx, srv.URL+"/graphite")
+	var fe *chokepoint.FileError
+	if !errors.As(err, &fe) || fe.Path != srv.URL+"/graphite" {
+		t.Fatalf("AddURL(loopback) = %v, want a *FileError naming the URL", err)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, before) {
+		t.Errorf("corpus after a refused URL = %v, want %v", got, before)
+	}
+
+	lib.cfg.Fetch.AllowPrivate = true
+	doc, err := lib.AddURL(ctx, srv.URL+"/graphite")
+	if err != nil {
+		t.Fatalf("AddURL = %v", err)
+	}
+	if doc.Title != "Graphite Anodes and the Chinese Grip" {
+		t.Errorf("AddURL title = %q", doc.Title)
+	}
+	ans, err := lib.Answer(ctx, "Who processes spherical graphite for anodes?")
+	if err != nil || ans.Abstained || !strings.Contains(ans.Citations[0].Excerpt, "spherical graphite") {
+		t.Errorf("Answer after AddURL = %+v, %v; want the fetched article quoted", ans, err)
 	}
 }
