@@ -238,7 +238,6 @@ type tracker struct {
 	Responder
 	mu        sync.Mutex
 	responded bool
-	ephemeral bool
 }
 
 func (t *tracker) Respond(ctx context.Context, r *discordgo.InteractionResponse) error {

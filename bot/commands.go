@@ -15,7 +15,7 @@ import (
 const MaxQuestion = 300
 
 // adminPermission is what admin commands require: Manage Server.
-const adminPermission = int64(discordgo.PermissionManageServer)
+const adminPermission = int64(discordgo.PermissionManageGuild)
 
 // Commands returns the slash command definitions the bot registers.
 func Commands() []*discordgo.ApplicationCommand {

@@ -199,7 +199,7 @@ func TestConnectAndRegister(t *testing.T) {
 	if p := opts[1].(map[string]any); p["name"] != "private" || p["type"] != float64(discordgo.ApplicationCommandOptionBoolean) {
 		t.Errorf("/ask private option = %v, want a boolean", p)
 	}
-	perm := fmt.Sprint(discordgo.PermissionManageServer)
+	perm := fmt.Sprint(discordgo.PermissionManageGuild)
 	for _, name := range []string{"reindex", "corpus", "stats"} {
 		if got := byName[name]["default_member_permissions"]; got != perm {
 			t.Errorf("/%s default_member_permissions = %v, want %q", name, got, perm)
@@ -426,7 +426,7 @@ func TestLoadDuringReindex(t *testing.T) {
 	e := shared(t)
 	e.corpus.gate, e.corpus.started = make(chan struct{}), make(chan struct{})
 	defer func() { e.corpus.gate, e.corpus.started = nil, nil }()
-	rtok := e.fake.DispatchInteraction(command("u-admin", int64(discordgo.PermissionManageServer), "reindex"))
+	rtok := e.fake.DispatchInteraction(command("u-admin", int64(discordgo.PermissionManageGuild), "reindex"))
 	select {
 	case <-e.corpus.started:
 	case <-time.After(wait):
@@ -502,7 +502,7 @@ func TestResumeLosesNothing(t *testing.T) {
 
 func TestBadUpload(t *testing.T) {
 	e := shared(t)
-	admin := int64(discordgo.PermissionManageServer)
+	admin := int64(discordgo.PermissionManageGuild)
 	for _, tc := range []struct {
 		name, file, body string
 		want             []string
@@ -545,7 +545,7 @@ func TestBadUpload(t *testing.T) {
 
 func TestCorpusAddURL(t *testing.T) {
 	e := shared(t)
-	admin := int64(discordgo.PermissionManageServer)
+	admin := int64(discordgo.PermissionManageGuild)
 	for _, tc := range []struct {
 		name, url string
 		want      []string

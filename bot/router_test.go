@@ -124,7 +124,7 @@ func TestAdminCheck(t *testing.T) {
 		i    *discordgo.Interaction
 		want bool
 	}{
-		{"manage server", command("u-m", int64(discordgo.PermissionManageServer), "stats"), true},
+		{"manage server", command("u-m", int64(discordgo.PermissionManageGuild), "stats"), true},
 		{"administrator", command("u-a", int64(discordgo.PermissionAdministrator), "stats"), true},
 		{"plain member", command("u-p", int64(discordgo.PermissionSendMessages|discordgo.PermissionManageMessages), "stats"), false},
 		{"allowlisted user", command("u-ok", 0, "stats"), true},
@@ -157,14 +157,14 @@ func TestCommandsRender(t *testing.T) {
 		{"source by id", command("u", 0, "source", strOpt("title", c.docs[2].ID)), []string{"**Critique 2: Rare Earth Processing in Russia**", "<https://example.org/critiques/2>"}},
 		{"source by title", command("u", 0, "source", strOpt("title", "critique 3: rare earth processing in russia")), []string{"ID: russia/003"}},
 		{"source unknown", command("u", 0, "source", strOpt("title", "nope")), []string{"no article with that title"}},
-		{"search", command("u", 0, "search", strOpt("query", "separation plants")), []string{"**Search:** separation plants", "**[1]**", "\\<@​&123\\>"}},
-		{"stats", command("u", int64(discordgo.PermissionManageServer), "stats"), []string{"Questions answered: 1 (abstained: 0)", "p50"}},
-		{"corpus status", command("u", int64(discordgo.PermissionManageServer), "corpus",
+		{"search", command("u", 0, "search", strOpt("query", "separation plants")), []string{"**Search:** separation plants", "**[1]**", "\\<@\u200b&123\\>"}},
+		{"stats", command("u", int64(discordgo.PermissionManageGuild), "stats"), []string{"Questions answered: 1 (abstained: 0)", "p50"}},
+		{"corpus status", command("u", int64(discordgo.PermissionManageGuild), "corpus",
 			&discordgo.ApplicationCommandInteractionDataOption{Name: "status", Type: discordgo.ApplicationCommandOptionSubCommand}), []string{"12 documents", "2026-11-26T09:00:00Z"}},
-		{"corpus remove", command("u", int64(discordgo.PermissionManageServer), "corpus",
+		{"corpus remove", command("u", int64(discordgo.PermissionManageGuild), "corpus",
 			&discordgo.ApplicationCommandInteractionDataOption{Name: "remove", Type: discordgo.ApplicationCommandOptionSubCommand,
 				Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("id", c.docs[0].ID)}}), []string{"Removed russia/000"}},
-		{"corpus remove unknown", command("u", int64(discordgo.PermissionManageServer), "corpus",
+		{"corpus remove unknown", command("u", int64(discordgo.PermissionManageGuild), "corpus",
 			&discordgo.ApplicationCommandInteractionDataOption{Name: "remove", Type: discordgo.ApplicationCommandOptionSubCommand,
 				Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("id", "ghost/1")}}), []string{"no document with ID ghost/1"}},
 	} {

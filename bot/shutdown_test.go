@@ -61,7 +61,7 @@ func TestReindexProgressThrottled(t *testing.T) {
 	c := &tickingCorpus{fakeCorpus: newCorpus(1), clk: clk, files: 20}
 	b := New(Config{Now: clk.Now, ProgressEvery: 5 * time.Second}, Deps{Answerer: newAnswerer(), Corpus: c}, nil)
 	r := &recorder{}
-	b.HandleInteraction(context.Background(), command("admin", int64(discordgo.PermissionManageServer), "reindex"), r)
+	b.HandleInteraction(context.Background(), command("admin", int64(discordgo.PermissionManageGuild), "reindex"), r)
 	var progress int
 	for _, e := range r.edits {
 		if strings.HasPrefix(e.Content, "Reindexing… ") {

@@ -14,7 +14,6 @@ var (
 	breakRE  = regexp.MustCompile(`^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$`)
 	fenceRE  = regexp.MustCompile("^ {0,3}(```+|~~~+)")
 	refDefRE = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:\s*\S+`)
-	quoteRE  = regexp.MustCompile(`^ {0,3}>+ ?`)
 )
 
 // markdownBlocks splits the lines of a Markdown body into blocks. Lines of a

@@ -67,7 +67,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 	s := New()
 	defer s.Close()
 	ds := s.Session("tok")
-	perm := int64(discordgo.PermissionManageServer)
+	perm := int64(discordgo.PermissionManageGuild)
 	cmds := []*discordgo.ApplicationCommand{{Name: "ask", Description: "Ask"}, {Name: "reindex", Description: "Admin", DefaultMemberPermissions: &perm}}
 	if _, err := ds.ApplicationCommandBulkOverwrite(s.AppID, "g1", cmds); err != nil {
 		t.Fatal(err)
