@@ -45,14 +45,31 @@ func newFlagSet(env *environment, name, args, about string) *flag.FlagSet {
 }
 
 // parseFlags parses args into fs, turning flag errors into usage errors.
+// Flags may come after the positional arguments too ("ask QUESTION
+// --json"), as people type them; after "--" everything is positional.
+// fs.Args() then holds the positional arguments in order.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return &usageError{err.Error()}
 		}
-		return &usageError{err.Error()}
+		rest := fs.Args()
+		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	// Leave the positional arguments where fs.Args() finds them.
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // settings resolves the configuration file, the environment and the

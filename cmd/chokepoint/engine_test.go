@@ -1,8 +1,10 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,5 +55,34 @@ func TestAskSkipsAnUnchangedCorpus(t *testing.T) {
 	}
 	if out := mustRun(t, "ask", "--corpus", dir, "--index", idx, "Where is cobalt mined?").stdout; !strings.Contains(out, "Congo mines most cobalt") {
 		t.Errorf("ask after a file was added = %q, want it quoted", out)
+	}
+}
+
+func TestParseFlagsAnywhere(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		json bool
+		pos  []string
+	}{
+		{[]string{"--json", "why", "not"}, true, []string{"why", "not"}},
+		{[]string{"why", "not", "--json"}, true, []string{"why", "not"}},
+		{[]string{"why", "--json", "not"}, true, []string{"why", "not"}},
+		{[]string{"--", "-5%", "tariffs", "--json"}, false, []string{"-5%", "tariffs", "--json"}},
+		{[]string{"q", "--", "--json"}, false, []string{"q", "--json"}},
+		{nil, false, nil},
+	} {
+		env := &environment{stderr: io.Discard}
+		fs := newFlagSet(env, "ask", "", "")
+		asJSON := fs.Bool("json", false, "")
+		if err := parseFlags(fs, tc.args); err != nil {
+			t.Fatalf("parseFlags(%q) = %v", tc.args, err)
+		}
+		if *asJSON != tc.json || !slices.Equal(fs.Args(), tc.pos) {
+			t.Errorf("parseFlags(%q): json %v, args %q; want %v, %q", tc.args, *asJSON, fs.Args(), tc.json, tc.pos)
+		}
+	}
+	fs := newFlagSet(&environment{stderr: io.Discard}, "ask", "", "")
+	if err := parseFlags(fs, []string{"q", "--nope"}); err == nil {
+		t.Error("parseFlags with an unknown flag after the question: no error")
 	}
 }
