@@ -34,7 +34,7 @@ type Options struct {
 	// OpenTimeout bounds the wait for the index lock; default 1s.
 	OpenTimeout time.Duration
 	// BatchSize is the number of passage operations per bleve batch;
-	// default 500.
+	// default 1000.
 	BatchSize int
 	// Now is the clock used for Stats.Updated; default time.Now.
 	Now func() time.Time
@@ -52,7 +52,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.OpenTimeout = time.Second
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 500
+		o.BatchSize = 1000
 	}
 	if o.Now == nil {
 		o.Now = time.Now
