@@ -118,15 +118,7 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	if unionCoverage(concepts, picked[:min(len(picked), a.opts.MaxCitations)]) < a.opts.MinCoverage {
 		return a.abstain(ctx, ans)
 	}
-	for i, c := range picked {
-		cit := c.citation(i + 1)
-		if i < a.opts.MaxCitations && (i == 0 || c.coverage >= a.opts.MinCoverage*0.6) {
-			ans.Citations = append(ans.Citations, cit)
-		} else {
-			cit.N = len(ans.Citations) + len(ans.More) + 1
-			ans.More = append(ans.More, cit)
-		}
-	}
+	ans.Citations, ans.More = number(picked, a.opts.MaxCitations, a.opts.MinCoverage*0.6)
 	return ans, nil
 }
 
@@ -734,6 +726,25 @@ func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidat
 		}
 	}
 	return picked
+}
+
+// number splits picked excerpts into the citations shown (at most max;
+// after the first, only those covering at least minCov of the question)
+// and the further ones, numbering the shown from 1 and the rest on from
+// them.
+func number(picked []candidate, max int, minCov float64) (shown, more []Citation) {
+	var rest []candidate
+	for i, c := range picked {
+		if i < max && (i == 0 || c.coverage >= minCov) {
+			shown = append(shown, c.citation(len(shown)+1))
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	for _, c := range rest {
+		more = append(more, c.citation(len(shown)+len(more)+1))
+	}
+	return shown, more
 }
 
 // unionCoverage is the weighted share of concepts that at least one of

@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -467,5 +468,22 @@ func TestAnswerSameWithAndWithoutCache(t *testing.T) {
 				t.Errorf("Answer(%q) round %d with cache = %v, without = %v", q, round, excerpts(got.Citations), excerpts(want.Citations))
 			}
 		}
+	}
+}
+
+func TestNumberShownCitationsFirst(t *testing.T) {
+	// The second pick is weak and waits behind "More"; the third is shown.
+	// Shown citations are numbered 1, 2 and the further ones 3, 4.
+	p := func(id int, cov float64) candidate {
+		return candidate{hit: Hit{Passage: Passage{DocID: "d", Index: id, Text: "x"}}, span: Span{0, 1}, coverage: cov}
+	}
+	shown, more := number([]candidate{p(0, 1), p(1, 0.1), p(2, 0.9), p(3, 0.8)}, 3, 0.33)
+	var got []string
+	for _, c := range append(shown, more...) {
+		got = append(got, fmt.Sprintf("%d:%s", c.N, c.PassageID))
+	}
+	want := []string{"1:d#0", "2:d#2", "3:d#1", "4:d#3"}
+	if !reflect.DeepEqual(got, want) || len(shown) != 2 {
+		t.Errorf("number = %v (%d shown), want %v (2 shown)", got, len(shown), want)
 	}
 }
