@@ -14,11 +14,30 @@ import (
 	"chokepoint"
 )
 
-// meta is the metadata of front matter or a sidecar file.
+// meta is the metadata of front matter or a sidecar file. The article's own
+// title, source, author, date and URL are the same fields as a Review's.
 type meta struct {
-	Title, Source, URL, Author, Published string
-	Reviews                               *chokepoint.Review
-	Tags                                  []string
+	chokepoint.Review
+	Reviews *chokepoint.Review
+	Tags    []string
+}
+
+// reviewField returns the field of r that a (case-insensitive) metadata key
+// names, or nil when the key names none.
+func reviewField(r *chokepoint.Review, key string) *string {
+	switch strings.ToLower(key) {
+	case "title":
+		return &r.Title
+	case "source":
+		return &r.Source
+	case "author":
+		return &r.Author
+	case "published":
+		return &r.Published
+	case "url":
+		return &r.URL
+	}
+	return nil
 }
 
 // yamlLineRE finds the line yaml.v3 names in its error messages.
@@ -84,26 +103,16 @@ func parseMeta(p string, offset int, what string, data []byte) (meta, []*chokepo
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		key := strings.ToLower(k.Value)
-		switch key {
-		case "title", "source", "url", "author", "published":
+		if f := reviewField(&m.Review, k.Value); f != nil {
 			s, ok := scalar(v)
 			if !ok {
 				warn(v, "key %q: want a single value; ignored", k.Value)
 				continue
 			}
-			switch key {
-			case "title":
-				m.Title = s
-			case "source":
-				m.Source = s
-			case "url":
-				m.URL = s
-			case "author":
-				m.Author = s
-			case "published":
-				m.Published = s
-			}
+			*f = s
+			continue
+		}
+		switch strings.ToLower(k.Value) {
 		case "reviews":
 			r, bad := parseReview(v)
 			for _, b := range bad {
@@ -195,20 +204,12 @@ func parseReview(n *yaml.Node) (*chokepoint.Review, []badNode) {
 			bad = append(bad, badNode{v, fmt.Sprintf("key \"reviews.%s\": want a single value; ignored", k.Value)})
 			continue
 		}
-		switch strings.ToLower(k.Value) {
-		case "title":
-			r.Title = s
-		case "source":
-			r.Source = s
-		case "author":
-			r.Author = s
-		case "published":
-			r.Published = s
-		case "url":
-			r.URL = s
-		default:
+		f := reviewField(&r, k.Value)
+		if f == nil {
 			bad = append(bad, badNode{k, fmt.Sprintf("unknown key \"reviews.%s\" ignored", k.Value)})
+			continue
 		}
+		*f = s
 	}
 	if r == (chokepoint.Review{}) {
 		return nil, bad
