@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,7 +109,7 @@ func (m *Metrics) Answered(abstained bool, took time.Duration) {
 	if m == nil {
 		return
 	}
-	m.answers.WithLabelValues(boolLabel(abstained)).Inc()
+	m.answers.WithLabelValues(strconv.FormatBool(abstained)).Inc()
 	m.answerLatency.Observe(took.Seconds())
 }
 
@@ -169,11 +170,4 @@ func (m *Metrics) CorpusSize(documents, passages int) {
 	}
 	m.documents.Set(float64(documents))
 	m.passages.Set(float64(passages))
-}
-
-func boolLabel(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
