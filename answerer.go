@@ -87,19 +87,11 @@ func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
 // words, ErrQuestionTooLong past MaxQuestionLen bytes, and the Searcher's
 // errors wrapped. The same question on the same index gives the same answer.
 func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) {
-	q, err := cleanQuestion(question)
+	q, concepts, res, err := a.retrieve(ctx, question, a.opts.Candidates)
 	if err != nil {
 		return Answer{}, err
 	}
 	ans := Answer{Question: q}
-	concepts := a.concepts(q)
-	if len(concepts) == 0 {
-		return a.abstain(ctx, ans)
-	}
-	res, err := a.s.Search(ctx, Query{Text: q, Groups: groups(concepts), Limit: a.opts.Candidates})
-	if err != nil {
-		return Answer{}, fmt.Errorf("answer %q: %w", q, err)
-	}
 	if len(res.Hits) == 0 {
 		return a.abstain(ctx, ans)
 	}
@@ -125,19 +117,27 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 // Search returns up to n passages for query, expanded with the vocabulary
 // exactly as Answer expands questions; no match is an empty slice.
 func (a *Answerer) Search(ctx context.Context, query string, n int) ([]Hit, error) {
-	q, err := cleanQuestion(query)
+	_, _, res, err := a.retrieve(ctx, query, n)
+	return res.Hits, err
+}
+
+// retrieve cleans text, turns it into concepts and asks the Searcher for
+// up to limit passages. A text with no content words gives no concepts and
+// an empty Result.
+func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (string, []concept, Result, error) {
+	q, err := cleanQuestion(text)
 	if err != nil {
-		return nil, err
+		return "", nil, Result{}, err
 	}
 	concepts := a.concepts(q)
 	if len(concepts) == 0 {
-		return nil, nil
+		return q, nil, Result{}, nil
 	}
-	res, err := a.s.Search(ctx, Query{Text: q, Groups: groups(concepts), Limit: n})
+	res, err := a.s.Search(ctx, Query{Text: q, Groups: groups(concepts), Limit: limit})
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q, err)
+		return "", nil, Result{}, fmt.Errorf("search %q: %w", q, err)
 	}
-	return res.Hits, nil
+	return q, concepts, res, nil
 }
 
 func (a *Answerer) abstain(ctx context.Context, ans Answer) (Answer, error) {
@@ -166,10 +166,9 @@ func cleanQuestion(q string) (string, error) {
 
 // concept is one content term of a question, with its alternatives.
 type concept struct {
-	surface string     // as written in the question
-	alts    []string   // phrasings sent to the Searcher
-	keys    [][]string // analysed phrasings, matched against sentences
-	weight  float64
+	alts   []string   // phrasings sent to the Searcher
+	keys   [][]string // analysed phrasings, matched against sentences
+	weight float64
 }
 
 func groups(cs []concept) [][]string {
@@ -195,10 +194,9 @@ func (a *Answerer) concepts(q string) []concept {
 		var c concept
 		if n == 0 {
 			n = 1
-			c = concept{surface: q[toks[i].Start:toks[i].End], keys: [][]string{{terms[i]}}}
-			c.alts = []string{c.surface}
+			c = concept{alts: []string{q[toks[i].Start:toks[i].End]}, keys: [][]string{{terms[i]}}}
 		} else {
-			c = concept{surface: q[toks[i].Start:toks[i+n-1].End], alts: e.alts, keys: e.keys}
+			c = concept{alts: e.alts, keys: e.keys}
 		}
 		i += n
 		id := strings.Join(c.keys[0], " ")
@@ -371,7 +369,7 @@ func prepare(sents []sentence, cs []concept, in intent, reasons [][][]string) {
 		}
 		for k, keys := range reasons {
 			for _, key := range keys {
-				if findAny(s.terms, [][]string{key}) >= 0 {
+				if containsSeq(s.terms, key) {
 					s.reasons |= 1 << k
 					s.markers++
 				}
@@ -406,6 +404,7 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 			thesis[h.Passage.DocID] = a.titleReasons(h.Title)
 		}
 		var best candidate
+		var bi, bj int // best's sentences
 		found := false
 		for _, w := range windows(h.Passage, sents, a.opts.MaxExcerpt) {
 			i, j := w[0], w[1]
@@ -433,16 +432,14 @@ func (a *Answerer) excerpts(cs []concept, in intent, hits []Hit) []candidate {
 			if !found || c.score > best.score+1e-9 {
 				c.hit, c.span = h, Span{sents[i].span.Start, sents[j].span.End}
 				c.trimS, c.trimE = i > 0, j < len(sents)-1
-				best, found = c, true
+				best, bi, bj, found = c, i, j, true
 			}
 		}
 		if found {
 			best.words = map[string]bool{}
-			for _, st := range sents {
-				if st.span.Start >= best.span.Start && st.span.End <= best.span.End {
-					for _, t := range st.terms {
-						best.words[t] = true
-					}
+			for _, st := range sents[bi : bj+1] {
+				for _, t := range st.terms {
+					best.words[t] = true
 				}
 			}
 			out = append(out, best)
@@ -607,6 +604,16 @@ func subjectReasonDistance(terms []string, subject [][]string, reasons [][][]str
 	return best
 }
 
+// containsSeq reports whether key occurs anywhere in terms.
+func containsSeq(terms []string, key []string) bool {
+	for i := range terms {
+		if hasAt(terms, i, key) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasAt reports whether key occurs in terms at position i.
 func hasAt(terms []string, i int, key []string) bool {
 	if len(key) == 0 || i+len(key) > len(terms) {
@@ -623,25 +630,14 @@ func hasAt(terms []string, i int, key []string) bool {
 // findAny returns the position of the first occurrence in terms of any of
 // the keys (term sequences), or -1.
 func findAny(terms []string, keys [][]string) int {
-	best := -1
-	for _, k := range keys {
-		if len(k) == 0 {
-			continue
-		}
-	scan:
-		for i := 0; i+len(k) <= len(terms); i++ {
-			for j := range k {
-				if terms[i+j] != k[j] {
-					continue scan
-				}
+	for i := range terms {
+		for _, k := range keys {
+			if hasAt(terms, i, k) {
+				return i
 			}
-			if best < 0 || i < best {
-				best = i
-			}
-			break
 		}
 	}
-	return best
+	return -1
 }
 
 // analyseSentences splits text into sentences and analyses it once,
@@ -675,9 +671,10 @@ func (a *Answerer) passageSentences(p Passage) []sentence {
 	return slices.Clone(base)
 }
 
-// selectDiverse picks up to n candidates, best first, so that each adds
-// something: a concept not yet covered or a different reason, and never
-// a near-duplicate of one already picked.
+// selectDiverse picks up to n candidates, best first, each penalised by
+// its likeness to those already picked (and, for reason questions,
+// favoured for a kind of reason not given yet); a near-duplicate of one
+// already picked is never picked.
 func (a *Answerer) selectDiverse(cands []candidate, in intent, n int) []candidate {
 	var picked []candidate
 	var seenReasons uint64
