@@ -40,10 +40,9 @@ type Metrics struct {
 func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
-		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "chokepoint_answers_total",
-			Help: "Questions answered, by whether the answer abstained.",
-		}, []string{"abstained"}),
+		answers: labelledCounter("chokepoint_answers_total",
+			"Questions answered, by whether the answer abstained.",
+			"abstained", "true", "false"),
 		answerLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "chokepoint_answer_duration_seconds",
 			Help:    "Time to compose an answer, from question to Answer.",
@@ -58,10 +57,9 @@ func New() *Metrics {
 			Name: "chokepoint_rate_limited_total",
 			Help: "Requests refused because the asker exceeded the rate limit.",
 		}),
-		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "chokepoint_feedback_total",
-			Help: "Feedback votes on answers, by vote.",
-		}, []string{"vote"}),
+		feedback: labelledCounter("chokepoint_feedback_total",
+			"Feedback votes on answers, by vote.",
+			"vote", "up", "down"),
 		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "chokepoint_gateway_reconnects_total",
 			Help: "Discord gateway reconnections.",
@@ -71,10 +69,9 @@ func New() *Metrics {
 			Help:    "Time to rebuild or update the search index.",
 			Buckets: reindexBuckets,
 		}),
-		reindexes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "chokepoint_reindex_total",
-			Help: "Index rebuilds and updates, by outcome.",
-		}, []string{"outcome"}),
+		reindexes: labelledCounter("chokepoint_reindex_total",
+			"Index rebuilds and updates, by outcome.",
+			"outcome", "ok", "error"),
 		documents: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "chokepoint_corpus_documents",
 			Help: "Documents in the served index.",
@@ -91,16 +88,17 @@ func New() *Metrics {
 		m.feedback, m.reconnects, m.reindexTook, m.reindexes,
 		m.documents, m.passages,
 	)
-	for _, v := range []string{"true", "false"} {
-		m.answers.WithLabelValues(v)
-	}
-	for _, v := range []string{"up", "down"} {
-		m.feedback.WithLabelValues(v)
-	}
-	for _, v := range []string{"ok", "error"} {
-		m.reindexes.WithLabelValues(v)
-	}
 	return m
+}
+
+// labelledCounter returns a counter vector with the one label, its series
+// for each of values created at zero.
+func labelledCounter(name, help, label string, values ...string) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
+	for _, v := range values {
+		c.WithLabelValues(v)
+	}
+	return c
 }
 
 // Answered counts one answer, by whether it abstained, and records how long
