@@ -38,9 +38,9 @@ func publicAddr(ip netip.Addr) bool {
 		b := ip.As16()
 		ip = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
 	}
+	// IsMulticast covers the link- and interface-local multicast ranges.
 	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
-		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() {
+		ip.IsLinkLocalUnicast() || ip.IsMulticast() {
 		return false
 	}
 	for _, p := range reserved {
