@@ -242,10 +242,7 @@ func BenchmarkLoad(b *testing.B) {
 				if len(res.Skipped) > 0 || len(res.Documents) != s.articles {
 					b.Fatalf("Load: %d documents, %d skipped, want %d and none", len(res.Documents), len(res.Skipped), s.articles)
 				}
-				n = 0
-				for _, d := range res.Documents {
-					n += len(d.Passages)
-				}
+				n = passageCount(res.Documents)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "passages/s")
 		})

@@ -92,11 +92,16 @@ var fixtures = struct {
 // docsOf returns the documents of size s and their passage count.
 func docsOf(s size) ([]chokepoint.Document, int) {
 	docs := corpusgen.Documents(s.articles, seed)
+	return docs, passageCount(docs)
+}
+
+// passageCount returns the number of passages in docs.
+func passageCount(docs []chokepoint.Document) int {
 	n := 0
 	for _, d := range docs {
 		n += len(d.Passages)
 	}
-	return docs, n
+	return n
 }
 
 // getFixture returns the fixture of size s, building its index on first use.
@@ -125,7 +130,7 @@ func getFixture(tb testing.TB, s size) *fixture {
 	return f
 }
 
-// openIndex opens the fixture's index; it is closed when tb ends.
+// openIndex opens the index in dir; it is closed when tb ends.
 func openIndex(tb testing.TB, dir string) *index.Index {
 	tb.Helper()
 	x, err := index.Open(context.Background(), dir, index.Options{})
