@@ -134,6 +134,27 @@ var (
 	escapeRE   = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|~<>])")
 )
 
+// inlineRewrites strip inline markup, in this order (an image before the
+// link it contains, stronger emphasis before weaker). Each runs only when
+// its marker, a string every match holds, is present.
+var inlineRewrites = []struct {
+	marker string
+	re     *regexp.Regexp
+	repl   string
+}{
+	{"<", commentRE, ""},
+	{"[", imageRE, ""},
+	{"[", linkRE, "$1"},
+	{"<", autolinkRE, "$1"},
+	{"<", tagRE, ""},
+	{"*", strong3RE, "$1"},
+	{"*", strongRE, "$1"},
+	{"*", emRE, "$1"},
+	{"_", under2RE, "$1$2$3"},
+	{"_", under1RE, "$1$2$3"},
+	{"~~", strikeRE, "$1"},
+}
+
 // escBase is where backslash-escaped punctuation is parked, in the private
 // use area, while markup is stripped.
 const escBase = 0xF0000
@@ -146,8 +167,8 @@ func stripInline(s string) string {
 	if strings.HasPrefix(s, "\x00") {
 		return s[1:]
 	}
-	// Each rewrite runs only when its marker character is present: most
-	// paragraphs hold no markup at all.
+	// Each rewrite runs only when its marker is present: most paragraphs
+	// hold no markup at all.
 	has := func(sub string) bool { return strings.Contains(s, sub) }
 	if has(`\`) {
 		s = escapeRE.ReplaceAllStringFunc(s, func(m string) string {
@@ -166,28 +187,10 @@ func stripInline(s string) string {
 		protect(code2RE)
 		protect(code1RE)
 	}
-	if has("<") {
-		s = commentRE.ReplaceAllString(s, "")
-	}
-	if has("[") {
-		s = imageRE.ReplaceAllString(s, "")
-		s = linkRE.ReplaceAllString(s, "$1")
-	}
-	if has("<") {
-		s = autolinkRE.ReplaceAllString(s, "$1")
-		s = tagRE.ReplaceAllString(s, "")
-	}
-	if has("*") {
-		s = strong3RE.ReplaceAllString(s, "$1")
-		s = strongRE.ReplaceAllString(s, "$1")
-		s = emRE.ReplaceAllString(s, "$1")
-	}
-	if has("_") {
-		s = under2RE.ReplaceAllString(s, "$1$2$3")
-		s = under1RE.ReplaceAllString(s, "$1$2$3")
-	}
-	if has("~~") {
-		s = strikeRE.ReplaceAllString(s, "$1")
+	for _, rw := range inlineRewrites {
+		if has(rw.marker) {
+			s = rw.re.ReplaceAllString(s, rw.repl)
+		}
 	}
 	if has("&") {
 		s = html.UnescapeString(s)
