@@ -3,11 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-
-	"chokepoint/corpus"
-	"chokepoint/fetch"
 )
 
 func cmdCorpus(ctx context.Context, env *environment, args []string) error {
@@ -36,31 +32,22 @@ updates the index.`)
 	if cfg.Corpus == "" {
 		return usagef("corpus add: the embedded corpus is read-only; pass --corpus DIR")
 	}
-	art, err := fetch.Fetch(ctx, fs.Arg(0), fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes, AllowPrivate: cfg.Fetch.AllowPrivate})
-	if err != nil {
-		return err
-	}
-	name, data := art.FileName(), art.Markdown()
-	if _, _, err := corpus.Parse(name, data, nil); err != nil {
-		return fmt.Errorf("corpus add %s: the fetched page is not a usable article: %w", fs.Arg(0), err)
-	}
-	dst := filepath.Join(cfg.Corpus, name)
-	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("corpus add: %s already exists; remove it first to fetch the page again", dst)
-	}
-	if err := writeFileAtomic(dst, data); err != nil {
-		return fmt.Errorf("corpus add: %w", err)
-	}
 	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, false)
 	if err != nil {
-		os.Remove(dst)
 		return err
 	}
 	defer e.Close()
+	lib, err := newLibrary(e, nil)
+	if err != nil {
+		return err
+	}
+	// The same path as /corpus add url: fetch, validate, write, index, and
+	// put the corpus back as it was when any step fails.
+	doc, err := lib.AddURL(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("corpus add: %w", err)
+	}
 	fmt.Fprintf(env.stdout, "Added %q as %s (%d passages); the index now holds %d documents.\n",
-		art.Title, dst, e.idx.PassageCount(pathID(name)), e.stats.Documents)
+		doc.Title, filepath.Join(cfg.Corpus, filepath.FromSlash(doc.Path)), len(doc.Passages), e.idx.Stats().Documents)
 	return nil
 }
-
-// pathID is the document ID of a file at the corpus root.
-func pathID(name string) string { return name[:len(name)-len(filepath.Ext(name))] }

@@ -234,3 +234,36 @@ func TestLibraryAddURL(t *testing.T) {
 		t.Errorf("Answer after AddURL = %+v, %v; want the fetched article quoted", ans, err)
 	}
 }
+
+func TestCLICorpusAdd(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<html><head><title>Tungsten Supply</title></head><body><article><h1>Tungsten Supply</h1>
+<p>China mines most of the world's tungsten and has restricted exports of several tungsten products since early 2025.</p>
+<p>Processing capacity outside China is thin, and a new plant in Kazakhstan will take years to reach full output.</p>
+<p>Buyers in Europe worry that stockpiles cover only a few months of demand should the restrictions tighten further.</p>
+</article></body></html>`)
+	}))
+	defer srv.Close()
+	dir, idx := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte("# Cobalt\n\nCongo mines most cobalt.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := writeConfig(t, "fetch:\n  allow_private: true\n")
+	out := mustRun(t, "corpus", "add", "--corpus", dir, "--index", idx, "--config", cfgPath, srv.URL+"/tungsten").stdout
+	if !strings.Contains(out, `Added "Tungsten Supply"`) || !strings.Contains(out, "2 documents") {
+		t.Errorf("corpus add printed %q, want the title and 2 documents", out)
+	}
+	if ans := mustRun(t, "ask", "--corpus", dir, "--index", idx, "Who restricts tungsten exports?").stdout; !strings.Contains(ans, "tungsten") {
+		t.Errorf("ask after corpus add = %q, want the fetched article quoted", ans)
+	}
+	// Without allow_private the loopback page is refused and nothing is written.
+	before := dirNames(t, dir)
+	c := runCLI(t, nil, "corpus", "add", "--corpus", dir, "--index", idx, srv.URL+"/other")
+	if code, _ := c.code(); code != 1 || !strings.Contains(c.err.Error(), srv.URL+"/other") {
+		t.Errorf("corpus add of a loopback URL = %v (exit %d), want exit 1 naming the URL", c.err, code)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, before) {
+		t.Errorf("corpus after a refused URL = %v, want %v", got, before)
+	}
+}
