@@ -94,10 +94,8 @@ func mapRune(r rune) rune {
 		return r
 	}
 	switch {
-	case r == '\n' || r == '\t':
-		return r
 	case r == '\u00a0' || r == '\u1680' || (r >= '\u2000' && r <= '\u200a') ||
-		r == '\u202f' || r == '\u205f' || r == '\u3000' || r == '\v' || r == '\f' ||
+		r == '\u202f' || r == '\u205f' || r == '\u3000' ||
 		r == '\u2028' || r == '\u2029' || r == '\u0085':
 		return ' '
 	case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' ||
