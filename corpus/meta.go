@@ -75,7 +75,7 @@ func decodeYAML(p string, offset int, what string, data []byte) (*yaml.Node, err
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		root := doc.Content[0]
-		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		if isNull(root) {
 			return nil, nil
 		}
 		return root, nil
@@ -138,10 +138,15 @@ func scalar(n *yaml.Node) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
 		return "", false
 	}
-	if n.Tag == "!!null" {
+	if isNull(n) {
 		return "", true
 	}
 	return cleanLine(n.Value), true
+}
+
+// isNull reports whether n is an empty YAML value.
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
 // stringList accepts a sequence of scalars or one comma-separated scalar.

@@ -81,11 +81,6 @@ func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
 	return v, nil
 }
 
-// isNull reports whether n is an empty YAML value.
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
 // terms reads a list of non-empty terms.
 func terms(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what string) ([]string, error) {
 	if n.Kind != yaml.SequenceNode {
