@@ -202,7 +202,6 @@ func (s *Server) DispatchMessage(m *discordgo.Message) string {
 	if m.Timestamp.IsZero() {
 		m.Timestamp = time.Now()
 	}
-	s.messages[m.ID] = m
 	s.dispatchLocked("MESSAGE_CREATE", messageMap(m))
 	return m.ID
 }

@@ -56,7 +56,6 @@ type Server struct {
 	nextID   int64
 	files    map[string][]byte // attachment path → bytes
 	tokens   map[string]*interactionState
-	messages map[string]*discordgo.Message // by channel/message ID for thread creation
 	gw       gateway
 	puts     int
 }
@@ -76,7 +75,6 @@ func New() *Server {
 		commands: map[string][]*discordgo.ApplicationCommand{},
 		files:    map[string][]byte{},
 		tokens:   map[string]*interactionState{},
-		messages: map[string]*discordgo.Message{},
 		nextID:   900000000000000000,
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -307,7 +305,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "POST webhooks/*/*":
 		s.followup(w, parts[2], body)
 	case "POST channels/*/messages":
-		s.channelMessage(w, parts[1], body)
+		s.respondMessage(w, parts[1], body)
 	case "POST channels/*/messages/*/threads":
 		s.thread(w, parts[1], parts[3], body)
 	case "GET applications/*/commands":
@@ -373,7 +371,7 @@ func (s *Server) callback(w http.ResponseWriter, token string, body []byte) {
 	_ = json.Unmarshal(body, &cb)
 	if contentTooLong(cb.Data) {
 		s.mu.Unlock()
-		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
+		tooLong(w)
 		return
 	}
 	st.responded = true
@@ -383,49 +381,44 @@ func (s *Server) callback(w http.ResponseWriter, token string, body []byte) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) webhookEdit(w http.ResponseWriter, token, msgID string, body []byte) {
+// tooLong writes Discord's answer to content over 2000 characters.
+func tooLong(w http.ResponseWriter) {
+	apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
+}
+
+// live reports whether token is a known interaction and, when
+// needResponse, whether it got its first response.
+func (s *Server) live(token string, needResponse bool) bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st, ok := s.tokens[token]
-	if !ok || (msgID == "@original" && !st.responded) {
-		s.mu.Unlock()
+	return ok && (st.responded || !needResponse)
+}
+
+func (s *Server) webhookEdit(w http.ResponseWriter, token, msgID string, body []byte) {
+	if !s.live(token, msgID == "@original") {
 		apiError(w, http.StatusNotFound, 10008, "Unknown Message")
-		return
-	}
-	s.mu.Unlock()
-	if contentTooLong(body) {
-		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
 		return
 	}
 	s.respondMessage(w, "", body)
 }
 
 func (s *Server) followup(w http.ResponseWriter, token string, body []byte) {
-	s.mu.Lock()
-	st, ok := s.tokens[token]
-	if !ok || !st.responded {
-		s.mu.Unlock()
+	if !s.live(token, true) {
 		apiError(w, http.StatusNotFound, 10015, "Unknown Webhook")
-		return
-	}
-	s.mu.Unlock()
-	if contentTooLong(body) {
-		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
 		return
 	}
 	s.respondMessage(w, "", body)
 }
 
-func (s *Server) channelMessage(w http.ResponseWriter, channelID string, body []byte) {
+// respondMessage answers with the message the body describes, as Discord
+// returns the created or edited message, after refusing content Discord
+// refuses.
+func (s *Server) respondMessage(w http.ResponseWriter, channelID string, body []byte) {
 	if contentTooLong(body) {
-		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: content must be 2000 or fewer in length")
+		tooLong(w)
 		return
 	}
-	s.respondMessage(w, channelID, body)
-}
-
-// respondMessage answers with the message the body describes, as Discord
-// returns the created or edited message.
-func (s *Server) respondMessage(w http.ResponseWriter, channelID string, body []byte) {
 	var m discordgo.Message
 	if err := json.Unmarshal(body, &m); err != nil {
 		apiError(w, http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
@@ -433,10 +426,9 @@ func (s *Server) respondMessage(w http.ResponseWriter, channelID string, body []
 	}
 	s.mu.Lock()
 	m.ID = s.newIDLocked()
+	s.mu.Unlock()
 	m.ChannelID = channelID
 	m.Author = s.botUser()
-	s.messages[m.ID] = &m
-	s.mu.Unlock()
 	writeJSON(w, 200, &m)
 }
 
@@ -446,17 +438,18 @@ func (s *Server) thread(w http.ResponseWriter, channelID, msgID string, body []b
 		apiError(w, http.StatusBadRequest, 50035, "Invalid Form Body: name")
 		return
 	}
-	s.mu.Lock()
-	id := msgID // Discord gives a thread started on a message the message's ID
-	s.mu.Unlock()
-	writeJSON(w, 201, &discordgo.Channel{ID: id, ParentID: channelID, Name: ts.Name, Type: discordgo.ChannelTypeGuildPublicThread})
+	// Discord gives a thread started on a message the message's ID.
+	writeJSON(w, 201, &discordgo.Channel{ID: msgID, ParentID: channelID, Name: ts.Name, Type: discordgo.ChannelTypeGuildPublicThread})
 }
 
 func (s *Server) getCommands(w http.ResponseWriter, guildID string) {
 	s.mu.Lock()
 	cmds := append([]*discordgo.ApplicationCommand{}, s.commands[guildID]...)
 	s.mu.Unlock()
-	writeJSON(w, 200, cmds)
+	var out bytes.Buffer
+	_ = json.NewEncoder(&out).Encode(cmds)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out.Bytes())
 }
 
 func (s *Server) putCommands(w http.ResponseWriter, guildID string, body []byte) {
