@@ -110,7 +110,7 @@ func (s *Server) identified(c *websocket.Conn, id Identify) {
 	s.dispatchLocked("READY", map[string]any{
 		"v":                  9,
 		"session_id":         s.gw.sessionID,
-		"resume_gateway_url": "ws" + s.ts.URL[len("http"):] + "/gateway",
+		"resume_gateway_url": s.gatewayURL(),
 		"user":               s.botUser(),
 		"application":        map[string]any{"id": s.AppID, "flags": 0},
 		"guilds":             guilds,

@@ -1,7 +1,6 @@
 package discordtest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -95,6 +94,9 @@ func (s *Server) Close() {
 
 // URL returns the fake's base URL (http://127.0.0.1:port).
 func (s *Server) URL() string { return s.ts.URL }
+
+// gatewayURL is the websocket address of the fake's gateway.
+func (s *Server) gatewayURL() string { return "ws" + strings.TrimPrefix(s.ts.URL, "http") + "/gateway" }
 
 // Client returns an http.Client whose requests for discord.com,
 // cdn.discordapp.com and media.discordapp.net go to the fake.
@@ -293,9 +295,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	route := r.Method + " " + pattern(parts)
 	switch route {
 	case "GET gateway":
-		writeJSON(w, 200, map[string]string{"url": "ws" + strings.TrimPrefix(s.ts.URL, "http") + "/gateway"})
+		writeJSON(w, 200, map[string]string{"url": s.gatewayURL()})
 	case "GET gateway/bot":
-		writeJSON(w, 200, map[string]any{"url": "ws" + strings.TrimPrefix(s.ts.URL, "http") + "/gateway", "shards": 1})
+		writeJSON(w, 200, map[string]any{"url": s.gatewayURL(), "shards": 1})
 	case "GET users/@me":
 		writeJSON(w, 200, s.botUser())
 	case "POST interactions/*/*/callback":
@@ -446,10 +448,7 @@ func (s *Server) getCommands(w http.ResponseWriter, guildID string) {
 	s.mu.Lock()
 	cmds := append([]*discordgo.ApplicationCommand{}, s.commands[guildID]...)
 	s.mu.Unlock()
-	var out bytes.Buffer
-	_ = json.NewEncoder(&out).Encode(cmds)
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(out.Bytes())
+	writeJSON(w, 200, cmds)
 }
 
 func (s *Server) putCommands(w http.ResponseWriter, guildID string, body []byte) {
@@ -475,10 +474,7 @@ func (s *Server) putCommands(w http.ResponseWriter, guildID string, body []byte)
 	s.puts++
 	s.notifyLocked()
 	s.mu.Unlock()
-	var out bytes.Buffer
-	_ = json.NewEncoder(&out).Encode(cmds)
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(out.Bytes())
+	writeJSON(w, 200, cmds)
 }
 
 // Responded reports whether the interaction with the given token got its
