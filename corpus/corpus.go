@@ -139,7 +139,7 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 					Err: errors.New("vocabulary is read only from synonyms.yaml at the corpus root")})
 				continue
 			}
-			if !all[strings.TrimSuffix(p, path.Ext(p))+".txt"] {
+			if !all[docID(p)+".txt"] {
 				res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p,
 					Err: fmt.Errorf("metadata file with no %s.txt next to it", stem)})
 			}
@@ -151,7 +151,7 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 		}
 		j := &job{path: p}
 		if ext == ".txt" {
-			id := strings.TrimSuffix(p, path.Ext(p))
+			id := docID(p)
 			for _, sext := range []string{".yaml", ".yml"} {
 				if all[id+sext] {
 					j.sidecar = id + sext
@@ -201,7 +201,7 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 
 	owner := map[string]string{} // document ID -> path it was loaded from
 	for _, j := range jobs {
-		id := strings.TrimSuffix(j.path, path.Ext(j.path))
+		id := docID(j.path)
 		if first, dup := owner[id]; dup {
 			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: j.path,
 				Err: fmt.Errorf("duplicate document ID %q: already loaded from %s", id, first)})

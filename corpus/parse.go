@@ -18,21 +18,23 @@ const maxTitleLen = 200
 
 // Parse reads one article: data is the file's content and sidecar, for a
 // .txt file, the content of its NAME.yaml metadata (nil when there is none).
-// The format follows path's extension (.md, .markdown or .txt). It returns
-// the document and warnings about ignored metadata; a file that cannot be
-// an article (empty, binary, not UTF-8, bad YAML, no body text) is an error,
-// a *chokepoint.FileError naming the path and, when known, the line. Parse
-// applies no size limit; callers bound data themselves.
-func Parse(path string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
+// The format follows the extension of p, the file's slash path (.md,
+// .markdown or .txt). It returns the document and warnings about ignored
+// metadata; a file that cannot be an article (empty, binary, not UTF-8, bad
+// YAML, no body text) is an error, a *chokepoint.FileError naming the path
+// and, when known, the line. Parse applies no size limit; callers bound data
+// themselves.
+func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""
 	if sidecar != nil {
-		sp = strings.TrimSuffix(path, pathExt(path)) + ".yaml"
+		sp = docID(p) + ".yaml"
 	}
-	return parse(path, sp, data, sidecar)
+	return parse(p, sp, data, sidecar)
 }
 
-// pathExt returns the extension of a slash path.
-func pathExt(p string) string { return path.Ext(p) }
+// docID returns the document ID of the file at slash path p: the path
+// without its extension. NAME.yaml sidecars sit at the same ID.
+func docID(p string) string { return strings.TrimSuffix(p, path.Ext(p)) }
 
 // checkBytes rejects content that cannot be text.
 func checkBytes(p string, data []byte) error {
@@ -128,7 +130,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		title = m.Title
 	}
 
-	id := strings.TrimSuffix(p, path.Ext(p))
+	id := docID(p)
 	doc := chokepoint.Document{
 		ID: id, Path: p, Title: title,
 		Source: m.Source, URL: m.URL, Author: m.Author, Published: m.Published,
