@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"chokepoint"
+	"chokepoint/fetch"
 )
 
 // Config is the whole configuration: chokepoint.example.yaml documents
@@ -121,7 +122,7 @@ func defaultConfig() Config {
 			ShutdownTimeout: 10 * time.Second,
 		},
 		HTTP:      HTTP{MaxSkew: 5 * time.Minute},
-		Fetch:     Fetch{Timeout: 15 * time.Second, MaxBytes: 5 << 20},
+		Fetch:     Fetch{Timeout: fetch.DefaultTimeout, MaxBytes: fetch.DefaultMaxBytes},
 		Watch:     Watch{Debounce: 2 * time.Second},
 		LogLevel:  "info",
 		LogFormat: "text",

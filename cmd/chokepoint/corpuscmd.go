@@ -37,10 +37,7 @@ updates the index.`)
 		return err
 	}
 	defer e.Close()
-	lib, err := newLibrary(e, nil)
-	if err != nil {
-		return err
-	}
+	lib := newLibrary(e, nil)
 	// The same path as /corpus add url: fetch, validate, write, index, and
 	// put the corpus back as it was when any step fails.
 	doc, err := lib.AddURL(ctx, fs.Arg(0))

@@ -140,6 +140,7 @@ func indexDir(cfg Config, getenv func(string) string) (string, error) {
 // engine is an open index with the corpus it was brought up to date with.
 type engine struct {
 	cfg      Config
+	fsys     fs.FS // the corpus read
 	dir      string
 	idx      *index.Index
 	answerer *chokepoint.Answerer
@@ -171,7 +172,7 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 	if why := idx.Recovered(); why != "" {
 		fmt.Fprintf(warn, "chokepoint: the index in %s would not open (%s); rebuilding it from the corpus\n", dir, why)
 	}
-	e := &engine{cfg: cfg, dir: dir, idx: idx}
+	e := &engine{cfg: cfg, fsys: fsys, dir: dir, idx: idx}
 	fp := ""
 	if cfg.Corpus != "" {
 		// A fingerprint that cannot be taken only costs the quick path.

@@ -49,16 +49,12 @@ var (
 )
 
 // newLibrary wraps an open engine.
-func newLibrary(e *engine, m *metrics.Metrics) (*library, error) {
-	fsys, err := corpusFS(e.cfg)
-	if err != nil {
-		return nil, err
-	}
-	l := &library{cfg: e.cfg, fsys: fsys, dir: e.cfg.Corpus, idx: e.idx, metrics: m, skipped: e.loaded.Skipped, last: time.Now()}
+func newLibrary(e *engine, m *metrics.Metrics) *library {
+	l := &library{cfg: e.cfg, fsys: e.fsys, dir: e.cfg.Corpus, idx: e.idx, metrics: m, skipped: e.loaded.Skipped, last: time.Now()}
 	l.answerer.Store(e.answerer)
 	st := e.idx.Stats()
 	m.CorpusSize(st.Documents, st.Passages)
-	return l, nil
+	return l
 }
 
 // Answer answers with the current answerer.

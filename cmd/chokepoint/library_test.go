@@ -34,11 +34,7 @@ func newTestLibrary(t *testing.T, files map[string]string) (*library, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	lib, err := newLibrary(e, metrics.New())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lib, dir
+	return newLibrary(e, metrics.New()), dir
 }
 
 func docIDs(l *library) []string {
@@ -132,10 +128,7 @@ func TestLibraryEmbeddedCorpusIsReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	lib, err := newLibrary(e, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := newLibrary(e, nil)
 	if _, err := lib.Add(context.Background(), "a.md", []byte(galliumArticle)); !errors.Is(err, errReadOnlyCorpus) {
 		t.Errorf("Add on the embedded corpus = %v, want errReadOnlyCorpus", err)
 	}

@@ -98,10 +98,7 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	for _, s := range e.loaded.Skipped {
 		log.Warn("corpus file skipped", "path", s.Path, "line", s.Line, "err", s.Err)
 	}
-	lib, err := newLibrary(e, m)
-	if err != nil {
-		return err
-	}
+	lib := newLibrary(e, m)
 
 	var feedback io.Writer
 	if cfg.Discord.FeedbackLog != "" {
