@@ -26,6 +26,14 @@ type Options struct {
 	MaxFileSize int64
 }
 
+// maxFileSize returns MaxFileSize, or DefaultMaxFileSize when it is unset.
+func (o Options) maxFileSize() int64 {
+	if o.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return o.MaxFileSize
+}
+
 // Result is what Load found.
 type Result struct {
 	// Documents are the loaded articles, sorted by ID.
@@ -69,10 +77,7 @@ var ignoredNames = map[string]bool{"readme": true, "license": true, "licence": t
 // are read concurrently, so fsys must allow concurrent Open calls (os.DirFS,
 // embed.FS and fstest.MapFS do).
 func Load(fsys fs.FS, opts Options) (Result, error) {
-	max := opts.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
+	max := opts.maxFileSize()
 	var res Result
 	var files []string
 	all := map[string]bool{}
@@ -224,10 +229,7 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 // the second result says why). It is what Load puts in Result.Vocabulary,
 // for callers that know the articles have not changed.
 func LoadVocabulary(fsys fs.FS, opts Options) (chokepoint.Vocabulary, []*chokepoint.FileError) {
-	max := opts.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
+	max := opts.maxFileSize()
 	all := map[string]bool{}
 	for _, name := range vocabularyNames {
 		if st, err := fs.Stat(fsys, name); err == nil && st.Mode().IsRegular() {
