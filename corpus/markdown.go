@@ -44,14 +44,18 @@ func markdownBlocks(lines []string) []block {
 			list = nil
 		}
 	}
+	flushCode := func() {
+		if len(code) > 0 {
+			// Code is quoted as it stands, without markup stripping.
+			out = append(out, block{kind: paraBlock, text: "\x00" + strings.Join(code, " "), lines: len(code)})
+		}
+		code = nil
+	}
 	for _, raw := range lines {
 		if fence != "" {
 			if strings.HasPrefix(strings.TrimSpace(raw), fence) {
-				if len(code) > 0 {
-					// Code is quoted as it stands, without markup stripping.
-					out = append(out, block{kind: paraBlock, text: "\x00" + strings.Join(code, " "), lines: len(code)})
-				}
-				fence, code = "", nil
+				flushCode()
+				fence = ""
 			} else if strings.TrimSpace(raw) != "" {
 				code = append(code, raw)
 			}
@@ -109,9 +113,7 @@ func markdownBlocks(lines []string) []block {
 		}
 		para = append(para, t)
 	}
-	if len(code) > 0 {
-		out = append(out, block{kind: paraBlock, text: "\x00" + strings.Join(code, " "), lines: len(code)})
-	}
+	flushCode()
 	flushPara()
 	flushList()
 	return out
