@@ -263,9 +263,7 @@ func (c *cast) slot(name string) string {
 		return c.country.adj
 	case "capital":
 		return c.country.capital
-	case "company":
-		return c.company
-	case "Company":
+	case "company", "Company":
 		return c.company
 	case "company2":
 		return c.company2
