@@ -56,6 +56,12 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, st
 	if note := b.admit(userID(i), i.ChannelID, q); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
+	return b.answerDeferred(ctx, r, start, q, private, renderAnswer)
+}
+
+// answerDeferred defers the response (ephemeral when private), answers q
+// and edits the answer, rendered by render, into the deferred message.
+func (b *Bot) answerDeferred(ctx context.Context, r Responder, start time.Time, q string, private bool, render func(chokepoint.Answer) Reply) error {
 	if err := b.respondFirst(ctx, r, deferred(private), start); err != nil {
 		return err
 	}
@@ -63,7 +69,7 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, st
 	if err != nil {
 		return err
 	}
-	if err := r.Edit(ctx, renderAnswer(a)); err != nil {
+	if err := r.Edit(ctx, render(a)); err != nil {
 		return fmt.Errorf("edit answer: %w", err)
 	}
 	return nil

@@ -48,17 +48,7 @@ func (b *Bot) more(ctx context.Context, i *discordgo.Interaction, r Responder, s
 	if !ok {
 		return tellUser("I can't find the question on that message any more; please ask again.", nil)
 	}
-	if err := b.respondFirst(ctx, r, deferred(true), start); err != nil {
-		return err
-	}
-	a, err := b.answer(ctx, q)
-	if err != nil {
-		return err
-	}
-	if err := r.Edit(ctx, renderMore(a)); err != nil {
-		return fmt.Errorf("edit more: %w", err)
-	}
-	return nil
+	return b.answerDeferred(ctx, r, start, q, true, renderMore)
 }
 
 func (b *Bot) passage(ctx context.Context, id string, r Responder, start time.Time) error {
