@@ -3,6 +3,7 @@ package corpus
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -97,9 +98,7 @@ func TestBenchCorpusLoadsCleanly(t *testing.T) {
 	if err1 != nil || err2 != nil {
 		t.Fatalf("Parse errors %v %v", err1, err2)
 	}
-	if fmt.Sprint(summary(a)) != fmt.Sprint(summary(w)) || !equalStrings(a.Sections, w.Sections) {
+	if fmt.Sprint(summary(a)) != fmt.Sprint(summary(w)) || !slices.Equal(a.Sections, w.Sections) {
 		t.Errorf("seed wrapped at 72 columns parses differently:\n%q\nwant\n%q", summary(w), summary(a))
 	}
 }
-
-func equalStrings(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }

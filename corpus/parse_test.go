@@ -269,7 +269,7 @@ func checkInvariants(t *testing.T, d chokepoint.Document) {
 		if strings.Contains(p.Text, "\n\n") {
 			t.Errorf("passage %d holds a blank line: %q", i, p.Text)
 		}
-		if !isValidUTF8(p.Text) {
+		if !utf8.ValidString(p.Text) {
 			t.Errorf("passage %d is not valid UTF-8: %q", i, p.Text)
 		}
 		if p.Kind != chokepoint.Paragraph && p.Kind != chokepoint.List {
@@ -392,8 +392,6 @@ func TestParseHash(t *testing.T) {
 		t.Errorf("hashes %q %q %q: want 64 hex digits, different when file or sidecar differ", a.Hash, b.Hash, c.Hash)
 	}
 }
-
-func isValidUTF8(s string) bool { return utf8.ValidString(s) }
 
 func TestSummaryHeadingEndsWithItsList(t *testing.T) {
 	src := "Title Of It\n\nKey Takeaways\n\n- one point\n- another point\n\nThe article starts here with a sentence.\n\nBackground\n\nMore text under a real heading.\n"
