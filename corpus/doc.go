@@ -6,8 +6,9 @@
 // are plain or scraped text whose first non-empty line is the title, with
 // optional metadata in a sidecar NAME.yaml (or NAME.yml) next to NAME.txt.
 // A sidecar's title replaces the first line as the title; that line is never
-// a passage either way. synonyms.yaml at the root holds the Vocabulary
-// (equivalent terms, one-way implications, kinds of reason). Hidden files and
+// a passage either way. synonyms.yaml (or synonyms.yml) at the root holds
+// the Vocabulary (equivalent terms, one-way implications, kinds of reason).
+// Hidden files and
 // directories, and README, LICENSE and CHANGELOG files (documentation about
 // the corpus, not articles), are ignored silently; any other file is reported
 // in Result.Skipped with the reason.
