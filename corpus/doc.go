@@ -8,10 +8,9 @@
 // A sidecar's title replaces the first line as the title; that line is never
 // a passage either way. synonyms.yaml (or synonyms.yml) at the root holds
 // the Vocabulary (equivalent terms, one-way implications, kinds of reason).
-// Hidden files and
-// directories, and README, LICENSE and CHANGELOG files (documentation about
-// the corpus, not articles), are ignored silently; any other file is reported
-// in Result.Skipped with the reason.
+// Hidden files and directories, and README, LICENSE and CHANGELOG files
+// (documentation about the corpus, not articles), are ignored silently; any
+// other file is reported in Result.Skipped with the reason.
 //
 // Text is cleaned for quoting: mojibake from UTF-8 read as Windows-1252 is
 // repaired, odd white space folded, zero-width characters, "(opens in a new
