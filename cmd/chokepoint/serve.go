@@ -121,6 +121,28 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	var wg sync.WaitGroup
 	errc := make(chan error, 4)
 	var servers []*http.Server
+	runCtx, cancel := context.WithCancel(ctx)
+	// Shut down in order however serve returns, a failed start included:
+	// stop taking work, finish what is in flight, then (deferred earlier)
+	// close the index.
+	defer func() {
+		cancel()
+		shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), cfg.Discord.ShutdownTimeout+5*time.Second)
+		defer done()
+		for _, srv := range servers {
+			if serr := srv.Shutdown(shutdownCtx); serr != nil {
+				log.Warn("http shutdown", "err", serr)
+			}
+		}
+		if !gateway {
+			// Bot.Run drains on the gateway path; over HTTP alone, answers
+			// still being edited in finish here, before the index closes.
+			if !b.Drain(cfg.Discord.ShutdownTimeout) {
+				log.Warn("shutdown timed out with handlers running", "timeout", cfg.Discord.ShutdownTimeout)
+			}
+		}
+		wg.Wait()
+	}()
 	listen := func(name, addr string, h http.Handler) error {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -170,8 +192,6 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		}
 	}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	if cfg.Watch.Enabled {
 		wg.Add(1)
 		go func() {
@@ -194,26 +214,11 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
-	case err = <-errc:
+		return nil
+	case err := <-errc:
 		log.Error("serve", "err", err)
+		return err
 	}
-	cancel()
-	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), cfg.Discord.ShutdownTimeout+5*time.Second)
-	defer done()
-	for _, srv := range servers {
-		if serr := srv.Shutdown(shutdownCtx); serr != nil {
-			log.Warn("http shutdown", "err", serr)
-		}
-	}
-	if !gateway {
-		// Bot.Run drains on the gateway path; over HTTP alone, answers
-		// still being edited in finish here, before the index closes.
-		if !b.Drain(cfg.Discord.ShutdownTimeout) {
-			log.Warn("shutdown timed out with handlers running", "timeout", cfg.Discord.ShutdownTimeout)
-		}
-	}
-	wg.Wait()
-	return err
 }
 
 // botConfig maps the configuration file's discord section onto bot.Config.
