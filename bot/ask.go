@@ -22,7 +22,7 @@ func (b *Bot) answer(ctx context.Context, q string) (chokepoint.Answer, error) {
 	case errors.Is(err, chokepoint.ErrEmptyQuestion):
 		return a, tellUser("Please ask a question with some words in it.", nil)
 	case errors.Is(err, chokepoint.ErrQuestionTooLong):
-		return a, tellUser(fmt.Sprintf("That question is too long; please keep it under %d characters.", MaxQuestion), nil)
+		return a, errTooLong
 	case err != nil:
 		return a, fmt.Errorf("answer %q: %w", q, err)
 	}
@@ -32,28 +32,33 @@ func (b *Bot) answer(ctx context.Context, q string) (chokepoint.Answer, error) {
 	return a, nil
 }
 
-// admit applies the rate limit and the duplicate window to a question; it
-// returns the text to tell the user instead of answering, or "".
-func (b *Bot) admit(user, channel, question string) string {
-	switch b.limits.admit(b.cfg.Now(), user, channel, question) {
+// errTooLong refuses a question longer than MaxQuestion.
+var errTooLong = tellUser(fmt.Sprintf("That question is too long; please keep it under %d characters.", MaxQuestion), nil)
+
+// admit applies the rate limit and the duplicate window to a question and
+// counts rate-limited ones; it returns the verdict and the text to tell the
+// user instead of answering, or "" when the question is allowed.
+func (b *Bot) admit(user, channel, question string) (verdict, string) {
+	v := b.limits.admit(b.cfg.Now(), user, channel, question)
+	switch v {
 	case limited:
 		b.metrics.RateLimited()
 		b.stats.rateLimited()
-		return fmt.Sprintf("You're asking faster than I can quote: at most %d questions every %s. Please wait a moment.",
+		return v, fmt.Sprintf("You're asking faster than I can quote: at most %d questions every %s. Please wait a moment.",
 			b.cfg.RateLimit, b.cfg.RateWindow)
 	case duplicate:
-		return "That question was just asked in this channel; the answer is right above."
+		return v, "That question was just asked in this channel; the answer is right above."
 	}
-	return ""
+	return v, ""
 }
 
 func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, start time.Time) error {
 	q := strings.TrimSpace(stringOption(i, "question"))
 	private := boolOption(i, "private")
 	if length(q) > MaxQuestion {
-		return tellUser(fmt.Sprintf("That question is too long; please keep it under %d characters.", MaxQuestion), nil)
+		return errTooLong
 	}
-	if note := b.admit(userID(i), i.ChannelID, q); note != "" {
+	if _, note := b.admit(userID(i), i.ChannelID, q); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
 	return b.answerDeferred(ctx, r, start, q, private, renderAnswer)
@@ -77,7 +82,7 @@ func (b *Bot) answerDeferred(ctx context.Context, r Responder, start time.Time, 
 
 func (b *Bot) search(ctx context.Context, i *discordgo.Interaction, r Responder, start time.Time) error {
 	q := strings.TrimSpace(stringOption(i, "query"))
-	if note := b.admit(userID(i), "", "search:"+q); note != "" {
+	if _, note := b.admit(userID(i), "", "search:"+q); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
 	if err := b.respondFirst(ctx, r, deferred(false), start); err != nil {

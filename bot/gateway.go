@@ -281,14 +281,12 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		return tellUser("Ask me a question after the mention, e.g. “why can't Russia replace China?”", nil)
 	}
 	if length(q) > MaxQuestion {
-		return tellUser(fmt.Sprintf("That question is too long; please keep it under %d characters.", MaxQuestion), nil)
+		return errTooLong
 	}
 	channel := m.ChannelID
-	switch b.limits.admit(b.cfg.Now(), m.Author.ID, channel, q) {
+	switch v, note := b.admit(m.Author.ID, channel, q); v {
 	case limited:
-		b.metrics.RateLimited()
-		b.stats.rateLimited()
-		return tellUser(fmt.Sprintf("You're asking faster than I can quote: at most %d questions every %s. Please wait a moment.", b.cfg.RateLimit, b.cfg.RateWindow), nil)
+		return tellUser(note, nil)
 	case duplicate:
 		return nil // answered just above; mentions get no pointer, to keep channels quiet
 	}
