@@ -191,85 +191,76 @@ const (
 // through their word pairs; the single-word ones share one query per
 // heading field.
 func groupQuery(x *Index, texts []string, alts [][]chokepoint.Token) query.Query {
-	var leaves []*leaf
+	var leaves []query.BoostableQuery
 	var words []string
 	for i, toks := range alts {
 		if len(toks) > 1 {
+			pairs := x.pairs(texts[i])
 			leaves = append(leaves,
-				pairLeaf(x, texts[i], fieldShingle, 1),
-				pairLeaf(x, texts[i], fieldHeadingPairs, headingBoost))
+				pairQuery(pairs, fieldShingle, 1),
+				pairQuery(pairs, fieldHeadingPairs, headingBoost))
 			continue
 		}
-		leaves = append(leaves, newLeaf(texts[i], fieldText, 1, false))
+		leaves = append(leaves, matchQuery(texts[i], fieldText, 1))
 		words = append(words, texts[i])
 	}
 	if len(words) > 0 {
 		joined := strings.Join(words, " ")
 		leaves = append(leaves,
-			newLeaf(joined, fieldSection, headingBoost, false),
-			newLeaf(joined, fieldTitle, headingBoost, false))
+			matchQuery(joined, fieldSection, headingBoost),
+			matchQuery(joined, fieldTitle, headingBoost))
 	}
 	// bleve multiplies a disjunction's score by matched/total clauses;
 	// scaling the boosts by the clause count keeps a group with many
 	// alternatives from being outweighed by one with a single word.
 	qs := make([]query.Query, len(leaves))
 	for i, l := range leaves {
-		l.setBoost(l.boost * float64(len(leaves)))
-		qs[i] = l.q
+		l.SetBoost(l.Boost() * float64(len(leaves)))
+		qs[i] = l
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// pairLeaf matches a multi-word phrase through its word pairs: every pair
-// of consecutive analysed words must be in the passage's pairs field. For two words that is the phrase itself; for more it is the
-// phrase or a passage holding all its pairs apart (rare enough, and the
-// Answerer checks the words' order before quoting).
-func pairLeaf(x *Index, phrase, field string, boost float64) *leaf {
-	a := x.mapping.AnalyzerNamed(shingleAnalyzerName)
-	var terms []query.Query
-	seen := map[string]bool{}
-	if a != nil {
-		for _, t := range a.Analyze([]byte(phrase)) {
-			if term := string(t.Term); !seen[term] {
-				seen[term] = true
-				tq := bleve.NewTermQuery(term)
-				tq.SetField(field)
-				terms = append(terms, tq)
-			}
+// pairs returns the distinct word pairs of a multi-word phrase, as the
+// pairs fields index them. The phrase has at least two analysed words, so
+// there is at least one pair.
+func (x *Index) pairs(phrase string) []string {
+	var out []string
+	for _, t := range x.mapping.AnalyzerNamed(shingleAnalyzerName).Analyze([]byte(phrase)) {
+		if term := string(t.Term); !slices.Contains(out, term) {
+			out = append(out, term)
 		}
 	}
-	switch len(terms) {
-	case 0:
-		return newLeaf(phrase, fieldText, boost, true)
-	case 1:
+	return out
+}
+
+// pairQuery matches a multi-word phrase through its word pairs: every pair
+// must be in the passage's pairs field. For two words that is the phrase
+// itself; for more it is the phrase or a passage holding all its pairs apart
+// (rare enough, and the Answerer checks the words' order before quoting).
+func pairQuery(pairs []string, field string, boost float64) query.BoostableQuery {
+	terms := make([]query.Query, len(pairs))
+	for i, p := range pairs {
+		tq := bleve.NewTermQuery(p)
+		tq.SetField(field)
+		terms[i] = tq
+	}
+	if len(terms) == 1 {
 		tq := terms[0].(*query.TermQuery)
 		tq.SetBoost(boost)
-		return &leaf{q: tq, boost: boost, setBoost: tq.SetBoost}
+		return tq
 	}
 	cq := bleve.NewConjunctionQuery(terms...)
 	cq.SetBoost(boost)
-	return &leaf{q: cq, boost: boost, setBoost: cq.SetBoost}
+	return cq
 }
 
-// leaf is a match or phrase query on one field whose boost can be set
-// after construction.
-type leaf struct {
-	q        query.Query
-	boost    float64
-	setBoost func(float64)
-}
-
-func newLeaf(text, field string, boost float64, phrase bool) *leaf {
-	if phrase {
-		q := bleve.NewMatchPhraseQuery(text)
-		q.SetField(field)
-		q.SetBoost(boost)
-		return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
-	}
+// matchQuery is a match query of text on field.
+func matchQuery(text, field string, boost float64) *query.MatchQuery {
 	q := bleve.NewMatchQuery(text)
 	q.SetField(field)
 	q.SetBoost(boost)
-	return &leaf{q: q, boost: boost, setBoost: q.SetBoost}
+	return q
 }
 
 // docFreq fills counts with the number of passages whose text holds each
@@ -398,9 +389,9 @@ func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.D
 		for _, t := range x.Analyze(text) {
 			word := text[t.Start:t.End]
 			qs = append(qs,
-				newLeaf(word, fieldText, 1, false).q,
-				newLeaf(word, fieldSection, headingBoost, false).q,
-				newLeaf(word, fieldTitle, headingBoost, false).q)
+				matchQuery(word, fieldText, 1),
+				matchQuery(word, fieldSection, headingBoost),
+				matchQuery(word, fieldTitle, headingBoost))
 		}
 		if len(qs) == 0 {
 			return nil
