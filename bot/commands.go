@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,20 +194,11 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 	if i.Member.Permissions&(adminPermission|discordgo.PermissionAdministrator) != 0 {
 		return true
 	}
-	if i.Member.User != nil && contains(b.cfg.AdminUserIDs, i.Member.User.ID) {
+	if i.Member.User != nil && slices.Contains(b.cfg.AdminUserIDs, i.Member.User.ID) {
 		return true
 	}
 	for _, role := range i.Member.Roles {
-		if contains(b.cfg.AdminRoleIDs, role) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+		if slices.Contains(b.cfg.AdminRoleIDs, role) {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -234,7 +235,7 @@ func (b *Bot) HandleMessage(ctx context.Context, out Messenger, m *discordgo.Mes
 	if selfID != "" && (strings.Contains(m.Content, "<@"+selfID+">") || strings.Contains(m.Content, "<@!"+selfID+">")) {
 		mentioned = true
 	}
-	if !dm && !mentioned && !contains(b.cfg.ListenChannelIDs, m.ChannelID) {
+	if !dm && !mentioned && !slices.Contains(b.cfg.ListenChannelIDs, m.ChannelID) {
 		return
 	}
 	err := b.safely(func() error { return b.message(ctx, out, m, selfID, dm) })
@@ -295,7 +296,7 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		return err
 	}
 	rep := renderAnswer(a)
-	if !dm && contains(b.cfg.ThreadChannelIDs, channel) {
+	if !dm && slices.Contains(b.cfg.ThreadChannelIDs, channel) {
 		th, err := out.MessageThreadStartComplex(channel, m.ID, &discordgo.ThreadStart{
 			Name: truncate(oneLine(q), 100), AutoArchiveDuration: 1440,
 		}, discordgo.WithContext(ctx))
