@@ -292,8 +292,7 @@ func (b *Bot) fail(ctx context.Context, i *discordgo.Interaction, t *tracker, er
 	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		if !t.done() {
-			_ = t.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-				Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}})
+			_ = t.Respond(ctx, choicesResponse(nil))
 		}
 		return
 	}

@@ -266,13 +266,10 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, r Resp
 			typed, _ = o.Value.(string)
 		}
 	}
-	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	if b.deps.Library != nil {
-		byID := i.ApplicationCommandData().Name == "corpus"
-		if byID && !b.isAdmin(i) {
-			return r.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-				Data: &discordgo.InteractionResponseData{Choices: choices}})
-		}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	// Document IDs are offered to admins only.
+	byID := i.ApplicationCommandData().Name == "corpus"
+	if b.deps.Library != nil && (!byID || b.isAdmin(i)) {
 		typed = strings.ToLower(strings.TrimSpace(typed))
 		for _, d := range b.deps.Library.Documents() {
 			if len(choices) == 25 {
@@ -295,8 +292,17 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, r Resp
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.ID})
 		}
 	}
-	return r.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: choices}})
+	return r.Respond(ctx, choicesResponse(choices))
+}
+
+// choicesResponse answers an autocomplete with choices; nil sends an empty
+// list, as Discord wants a list even when nothing matches.
+func choicesResponse(choices []*discordgo.ApplicationCommandOptionChoice) *discordgo.InteractionResponse {
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices}}
 }
 
 func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) []*discordgo.ApplicationCommandInteractionDataOption {
