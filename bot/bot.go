@@ -112,7 +112,8 @@ type Config struct {
 // Corpus makes the commands that need it answer that they are unavailable.
 type Deps struct {
 	// Session is the Discord session Run opens; it carries the token. Only
-	// Run and message replies use it.
+	// the gateway transport uses it: Run, its message replies, and
+	// Connected.
 	Session  *discordgo.Session
 	Answerer Answerer
 	Library  Library
@@ -360,7 +361,7 @@ func deferred(ephemeral bool) *discordgo.InteractionResponse {
 	}
 }
 
-// update builds a response that edits the message a component is on.
+// updateMsg builds a response that edits the message a component is on.
 func updateMsg(r Reply) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
