@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -312,13 +311,4 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) []*disco
 		out = append(out, flatten(o.Options)...)
 	}
 	return out
-}
-
-// marshalLine encodes v as one JSON line.
-func marshalLine(v any) ([]byte, error) {
-	line, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode feedback: %w", err)
-	}
-	return append(line, '\n'), nil
 }

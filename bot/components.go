@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -89,12 +90,12 @@ func (b *Bot) feedback(ctx context.Context, i *discordgo.Interaction, positive b
 	b.stats.feedback(positive)
 	b.log.Info("feedback", "positive", positive, "user_id", line.UserID, "message_id", line.MessageID)
 	if w := b.deps.Feedback; w != nil {
-		data, err := marshalLine(line)
+		data, err := json.Marshal(line)
 		if err != nil {
-			return err
+			return fmt.Errorf("encode feedback: %w", err)
 		}
 		b.fbMu.Lock()
-		_, err = w.Write(data)
+		_, err = w.Write(append(data, '\n'))
 		b.fbMu.Unlock()
 		if err != nil {
 			return fmt.Errorf("write feedback: %w", err)
