@@ -201,7 +201,12 @@ func groupQuery(x *Index, texts []string, alts [][]chokepoint.Token) query.Query
 				pairQuery(pairs, fieldHeadingPairs, headingBoost))
 			continue
 		}
-		leaves = append(leaves, matchQuery(texts[i], fieldText, 1))
+		// The word is analysed already: a term query scores as the match
+		// query would, without its one-clause disjunction around the term.
+		tq := bleve.NewTermQuery(toks[0].Term)
+		tq.SetField(fieldText)
+		tq.SetBoost(1)
+		leaves = append(leaves, tq)
 		words = append(words, texts[i])
 	}
 	if len(words) > 0 {
