@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"chokepoint"
@@ -64,9 +64,11 @@ func (o Options) withDefaults() (Options, error) {
 // use; searches keep working during Update and Rebuild, which are
 // serialised with each other.
 type Index struct {
-	dir     string
-	opts    Options
-	mapping *mapping.IndexMappingImpl // for Analyze; same analysis as every generation
+	dir  string
+	opts Options
+	// analyzer and pairAnalyzer are the text and pairs fields' analyzers,
+	// for Analyze and Search; every generation analyses the same way.
+	analyzer, pairAnalyzer analysis.Analyzer
 
 	build sync.Mutex // serialises Update and Rebuild
 
@@ -116,7 +118,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
-	x := &Index{dir: dir, opts: opts, mapping: m}
+	x := &Index{
+		dir:          dir,
+		opts:         opts,
+		analyzer:     m.AnalyzerNamed(analyzerName),
+		pairAnalyzer: m.AnalyzerNamed(shingleAnalyzerName),
+	}
 
 	cur, err := readCurrent(dir)
 	if err != nil {

@@ -34,11 +34,7 @@ var headingBoost = 0.2
 // words dropped, lower-cased, stemmed, "U.S." folded to "us". Start and End
 // are byte offsets of each word in text. It works after Close.
 func (x *Index) Analyze(text string) []chokepoint.Token {
-	a := x.mapping.AnalyzerNamed(analyzerName)
-	if a == nil {
-		return nil // unreachable: newMapping validated the analyzer
-	}
-	ts := a.Analyze([]byte(text))
+	ts := x.analyzer.Analyze([]byte(text))
 	out := make([]chokepoint.Token, 0, len(ts))
 	for _, t := range ts {
 		tok := chokepoint.Token{Term: string(t.Term), Start: t.Start, End: t.End}
@@ -231,7 +227,7 @@ func groupQuery(x *Index, texts []string, alts [][]chokepoint.Token) query.Query
 // there is at least one pair.
 func (x *Index) pairs(phrase string) []string {
 	var out []string
-	for _, t := range x.mapping.AnalyzerNamed(shingleAnalyzerName).Analyze([]byte(phrase)) {
+	for _, t := range x.pairAnalyzer.Analyze([]byte(phrase)) {
 		if term := string(t.Term); !slices.Contains(out, term) {
 			out = append(out, term)
 		}
