@@ -97,9 +97,11 @@ func (b *Bot) search(ctx context.Context, i *discordgo.Interaction, r Responder,
 	}
 	cites := make([]chokepoint.Citation, len(hits))
 	for k, h := range hits {
-		cites[k] = chokepoint.Citation{N: k + 1, PassageID: h.Passage.ID()}
+		// The whole passage as the excerpt: renderHits bounds it.
+		cites[k] = chokepoint.Citation{N: k + 1, DocID: h.Passage.DocID, PassageID: h.Passage.ID(),
+			Title: h.Title, Section: h.Passage.Section, URL: h.URL, Excerpt: h.Passage.Text, Score: h.Score}
 	}
-	if err := r.Edit(ctx, Reply{Content: renderHits(q, hits), Components: passageRows(cites)}); err != nil {
+	if err := r.Edit(ctx, Reply{Content: renderHits(q, cites), Components: passageRows(cites)}); err != nil {
 		return fmt.Errorf("edit search: %w", err)
 	}
 	return nil

@@ -266,29 +266,20 @@ func renderPassage(h chokepoint.Hit) string {
 	return truncate(head+body, maxContent)
 }
 
-// renderHits lists search results, each excerpt bounded.
-func renderHits(query string, hits []chokepoint.Hit) string {
+// renderHits lists search results, each excerpt bounded, as many as fit.
+func renderHits(query string, hits []chokepoint.Citation) string {
 	head := "**Search:** " + escape(oneLine(query)) + "\n\n"
 	if len(hits) == 0 {
 		return head + "No passage matches."
 	}
 	var b strings.Builder
 	b.WriteString(head)
-	for i, h := range hits {
-		var e strings.Builder
-		fmt.Fprintf(&e, "**[%d]** *%s*", i+1, escape(h.Title))
-		if h.Passage.Section != "" {
-			e.WriteString(" — " + escape(h.Passage.Section))
-		}
-		e.WriteString("\n" + quoteLines(truncate(h.Passage.Text, 280)))
-		if h.URL != "" {
-			e.WriteString("\n<" + h.URL + ">")
-		}
-		e.WriteString("\n\n")
-		if length(b.String())+length(e.String()) > maxContent {
+	for _, h := range hits {
+		e := citationBlock(h, 280) + "\n\n"
+		if length(b.String())+length(e) > maxContent {
 			break
 		}
-		b.WriteString(e.String())
+		b.WriteString(e)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
