@@ -39,9 +39,12 @@ func (x *Index) Analyze(text string) []chokepoint.Token {
 	for _, t := range ts {
 		tok := chokepoint.Token{Term: string(t.Term), Start: t.Start, End: t.End}
 		// The abbreviation filter shortened "U.S." to "US  ": report the
-		// whole abbreviation as the surface word.
-		if m := abbrevRE.FindString(text[tok.Start:]); m != "" && tok.End < tok.Start+len(m) {
-			tok.End = tok.Start + len(m)
+		// whole abbreviation as the surface word. Only a word whose second
+		// byte is a dot can be one; the check spares the regexp for the rest.
+		if tok.Start+1 < len(text) && text[tok.Start+1] == '.' {
+			if m := abbrevRE.FindString(text[tok.Start:]); m != "" && tok.End < tok.Start+len(m) {
+				tok.End = tok.Start + len(m)
+			}
 		}
 		out = append(out, tok)
 	}
