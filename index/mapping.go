@@ -115,7 +115,9 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzerName
 		f.Store = store
-		f.IncludeTermVectors = true // phrase queries need positions
+		// No query reads positions since phrases are looked up through
+		// the pairs fields; dropping them changes the index (MappingVersion).
+		f.IncludeTermVectors = true
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f

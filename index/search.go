@@ -53,9 +53,10 @@ func (x *Index) Analyze(text string) []chokepoint.Token {
 
 // Search returns the passages best matching q, best first, ties broken by
 // passage ID. Each group of q.Groups is a concept satisfied by any of its
-// alternatives; a multi-word alternative must match as a phrase. Matches in
-// the text count fully, in the section heading or document title less, and
-// passages satisfying more groups rank higher. When q.Groups is empty every
+// alternatives; a multi-word alternative must match as a phrase (looked up
+// through its word pairs, so one of three words or more also matches with
+// its pairs apart). Matches in the text count fully, in the section heading
+// or document title less, and passages satisfying more groups rank higher. When q.Groups is empty every
 // analysed word of q.Text is its own group. No match is an empty Result.
 // Result.DocFreq holds, for every analysed term of the groups, the number
 // of passages whose text contains it.
