@@ -2,52 +2,72 @@ package chokepoint
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
 
+var evalPassages = []Passage{
+	{DocID: "d", Index: 0, Text: "Russia lacks processing capacity. It has ore."},
+	{DocID: "d", Index: 1, Text: "China dominates refining."},
+	{DocID: "d", Index: 2, Text: "Elites are “sanctioned” by the U.S."},
+}
+
+func cite(id, excerpt string) Citation { return Citation{PassageID: id, Excerpt: excerpt} }
+
 func TestEvaluate(t *testing.T) {
-	passages := []Passage{
-		{DocID: "d", Index: 0, Text: "Russia lacks processing capacity."},
-		{DocID: "d", Index: 1, Text: "China dominates refining."},
-		{DocID: "d", Index: 2, Text: "Elites are sanctioned."},
-	}
 	answers := map[string]Answer{
-		"good":      {Citations: []Citation{{PassageID: "d#0", Excerpt: "Russia lacks"}, {PassageID: "d#2", Excerpt: "Elites"}}},
-		"bad first": {Citations: []Citation{{PassageID: "d#1", Excerpt: "China"}, {PassageID: "d#0", Excerpt: "Russia"}}},
-		"abstains":  {Abstained: true},
+		"first":        {Citations: []Citation{cite("d#0", "Russia lacks processing capacity."), cite("d#1", "China dominates refining.")}},
+		"second":       {Citations: []Citation{cite("d#1", "China dominates refining."), cite("d#2", "Elites are “sanctioned”")}},
+		"passage only": {Citations: []Citation{cite("d#0", "It has ore.")}},
+		"abstains":     {Abstained: true},
+		"off answered": {Citations: []Citation{cite("d#1", "China dominates refining.")}},
 	}
 	ask := func(_ context.Context, q string) (Answer, error) { return answers[q], nil }
 	cases := []EvalCase{
-		{Question: "good", Cite: []string{"lacks processing", "d#2"}},
-		{Question: "bad first", Cite: []string{"d#0"}},
-		{Question: "abstains", Abstain: true},
-		{Question: "abstains", Cite: []string{"sanctioned"}},
+		{ID: "a", Question: "first", Gold: []string{"lacks  PROCESSING"}},
+		{ID: "b", Question: "second", Gold: []string{"It has ore", `are "sanctioned"`}},
+		{ID: "c", Question: "passage only", Gold: []string{"processing capacity"}},
+		{ID: "d", Question: "abstains", Gold: []string{"dominates"}},
+		{ID: "e", Question: "abstains", Abstain: true},
+		{ID: "f", Question: "off answered", Abstain: true},
+		{ID: "a2", Question: "first", Gold: []string{"lacks processing"}, Base: "a"},
+		{ID: "a3", Question: "second", Gold: []string{"lacks processing"}, Base: "a"},
 	}
-	rep, err := Evaluate(context.Background(), ask, passages, cases)
+	rep, err := Evaluate(context.Background(), ask, evalPassages, cases)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pass []bool
+	var ranks []int
 	for _, r := range rep.Cases {
-		pass = append(pass, r.Pass)
+		ranks = append(ranks, r.Rank)
 	}
-	if want := []bool{true, false, true, false}; !equalBools(pass, want) {
-		t.Errorf("Evaluate passes = %v, want %v", pass, want)
+	if want := []int{1, 2, 0, 0, 0, 0, 1, 0}; !equal(ranks, want) {
+		t.Errorf("Evaluate ranks = %v, want %v", ranks, want)
 	}
-	if rep.Passed != 2 || rep.FirstOK != 2 || rep.AbstainOK != 1 || rep.FalseAbstain != 1 {
-		t.Errorf("Evaluate report = %+v", rep)
+	if got := rep.Cases[2].PassageRank; got != 1 {
+		t.Errorf("PassageRank of a cited passage holding the gold = %d, want 1", got)
 	}
-	// wanted 4 cite passages (2+1+1), found 2+1+0.
-	if rep.Recall != 0.75 {
-		t.Errorf("Recall = %v, want 0.75", rep.Recall)
+	want := EvalReport{Answerable: 6, OffTopic: 2, Top1: 2, Top3: 3, PassageTop3: 4, AbstainRight: 1, AbstainWrong: 1, Perturbed: 2, Agree: 1}
+	got := rep
+	got.Cases, got.ExcerptMedian, got.MeanQuoted = nil, 0, 0
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Evaluate report = %+v\nwant %+v", got, want)
 	}
-	if rep.MeanQuoted != float64(len("Russia lacks")+len("Elites")+len("China")+len("Russia"))/2 {
-		t.Errorf("MeanQuoted = %v", rep.MeanQuoted)
+	// Excerpts shown for answerable cases: 33, 25 | 25, 23 | 11 | 33, 25 | 25, 23.
+	if rep.ExcerptMedian != 25 {
+		t.Errorf("ExcerptMedian = %d, want 25", rep.ExcerptMedian)
+	}
+	if want := float64(33+25+25+23+11+33+25+25+23) / 5; rep.MeanQuoted != want {
+		t.Errorf("MeanQuoted = %v, want %v", rep.MeanQuoted, want)
+	}
+	if !rep.Cases[4].Pass(3) || rep.Cases[5].Pass(3) || !rep.Cases[1].Pass(3) || rep.Cases[1].Pass(1) {
+		t.Errorf("Pass: off-topic abstained %v, off-topic answered %v, rank 2 within 3 %v, within 1 %v",
+			rep.Cases[4].Pass(3), rep.Cases[5].Pass(3), rep.Cases[1].Pass(3), rep.Cases[1].Pass(1))
 	}
 }
 
-func equalBools(a, b []bool) bool {
+func equal(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -60,15 +80,33 @@ func equalBools(a, b []bool) bool {
 }
 
 func TestEvaluateRejectsBadQuestionSets(t *testing.T) {
-	passages := []Passage{{DocID: "d", Index: 0, Text: "Russia lacks processing."}, {DocID: "d", Index: 1, Text: "Russia lacks money."}}
 	ask := func(context.Context, string) (Answer, error) { return Answer{}, nil }
-	for _, c := range []EvalCase{
-		{Question: "q", Cite: []string{"nowhere in the corpus"}},
-		{Question: "q", Cite: []string{"Russia lacks"}}, // two passages
-		{Question: "q"}, // nothing expected
+	for _, c := range [][]EvalCase{
+		{{ID: "q", Question: "q", Gold: []string{"nowhere in the corpus"}}},
+		{{ID: "q", Question: "q"}},
+		{{ID: "q", Question: " ", Abstain: true}},
+		{{ID: "q", Question: "q", Gold: []string{"  "}}},
+		{{ID: "q", Question: "q", Abstain: true}, {ID: "q", Question: "q", Abstain: true}},
+		{{ID: "q", Question: "q", Abstain: true, Base: "later"}, {ID: "later", Question: "x", Abstain: true}},
 	} {
-		if _, err := Evaluate(context.Background(), ask, passages, []EvalCase{c}); err == nil || !strings.Contains(err.Error(), `"q"`) {
+		if _, err := Evaluate(context.Background(), ask, evalPassages, c); err == nil || !strings.Contains(err.Error(), "q") {
 			t.Errorf("Evaluate(%+v) error = %v, want one naming the case", c, err)
+		}
+	}
+}
+
+func TestPassagesHolding(t *testing.T) {
+	for _, tc := range []struct {
+		phrase string
+		want   int
+	}{
+		{"russia LACKS", 1},
+		{"are \"sanctioned\" by", 1},
+		{"s", 3},
+		{"absent", 0},
+	} {
+		if got := PassagesHolding(evalPassages, tc.phrase); got != tc.want {
+			t.Errorf("PassagesHolding(%q) = %d, want %d", tc.phrase, got, tc.want)
 		}
 	}
 }
@@ -84,5 +122,25 @@ func TestBaselineAnswer(t *testing.T) {
 	}
 	if a := BaselineAnswer("q", nil, 3); !a.Abstained {
 		t.Errorf("BaselineAnswer(no hits) did not abstain")
+	}
+}
+
+func TestBestSentenceAnswer(t *testing.T) {
+	hits := []Hit{{Passage: Passage{DocID: "d", Index: 0, Text: "China has ore. Russia lacks processing capacity. Russia has ore too."}}}
+	analyze := func(s string) []Token {
+		var out []Token
+		for _, f := range strings.Fields(strings.ToLower(strings.Trim(s, "?"))) {
+			out = append(out, Token{Term: strings.Trim(f, ".?")})
+		}
+		return out
+	}
+	a := BestSentenceAnswer("does russia lack processing?", hits, 3, analyze)
+	if len(a.Citations) != 1 {
+		t.Fatalf("BestSentenceAnswer gave %d citations, want 1", len(a.Citations))
+	}
+	c := a.Citations[0]
+	if c.Excerpt != "Russia lacks processing capacity." || !c.TrimmedStart || !c.TrimmedEnd {
+		t.Errorf("BestSentenceAnswer excerpt = %q (trimmed %v %v), want the sentence with most question terms, trimmed both sides",
+			c.Excerpt, c.TrimmedStart, c.TrimmedEnd)
 	}
 }

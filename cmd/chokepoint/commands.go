@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"chokepoint"
 )
@@ -282,127 +278,6 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", d.ID, d.Title, d.Source, e.idx.PassageCount(d.ID))
 	}
 	return tw.Flush()
-}
-
-// questionSet is the YAML shape of an eval file.
-type questionSet []struct {
-	Question string   `yaml:"question"`
-	Cite     []string `yaml:"cite"`
-	First    []string `yaml:"first"`
-	Abstain  bool     `yaml:"abstain"`
-	Note     string   `yaml:"note"`
-}
-
-// readQuestionSet parses an eval file; unknown keys are errors.
-func readQuestionSet(path string) ([]chokepoint.EvalCase, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("question set: %w", err)
-	}
-	var qs questionSet
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&qs); err != nil {
-		return nil, fmt.Errorf("question set %s: %w", path, cleanYAMLError(err))
-	}
-	var cases []chokepoint.EvalCase
-	for i, q := range qs {
-		if strings.TrimSpace(q.Question) == "" {
-			return nil, fmt.Errorf("question set %s: entry %d has no question", path, i+1)
-		}
-		cases = append(cases, chokepoint.EvalCase{Question: q.Question, Cite: q.Cite, First: q.First, Abstain: q.Abstain})
-	}
-	if len(cases) == 0 {
-		return nil, fmt.Errorf("question set %s: no questions", path)
-	}
-	return cases, nil
-}
-
-// evaluateBoth scores the question set with the Answerer and with the
-// bare bleve baseline (a match query, top 3 passages quoted whole).
-func evaluateBoth(ctx context.Context, e *engine, cases []chokepoint.EvalCase) (ours, base chokepoint.EvalReport, err error) {
-	ours, err = chokepoint.Evaluate(ctx, e.answerer.Answer, e.passages(), cases)
-	if err != nil {
-		return ours, base, err
-	}
-	k := e.cfg.answererOptions().MaxCitations
-	if k <= 0 {
-		k = 3
-	}
-	baseline := func(ctx context.Context, q string) (chokepoint.Answer, error) {
-		hits, err := e.idx.Baseline(ctx, q, k)
-		if err != nil {
-			return chokepoint.Answer{}, err
-		}
-		return chokepoint.BaselineAnswer(q, hits, k), nil
-	}
-	base, err = chokepoint.Evaluate(ctx, baseline, e.passages(), cases)
-	return ours, base, err
-}
-
-func cmdEval(ctx context.Context, env *environment, args []string) error {
-	var c commonFlags
-	fs := newFlagSet(env, "eval", "[flags] FILE", `Scores the answers to a question set (YAML: a list of {question, cite, first, abstain})
-next to a bare bleve match query quoting its top passages whole.`)
-	c.register(fs)
-	verbose := fs.Bool("v", false, "show each question's result")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usagef("eval: want exactly one question-set file")
-	}
-	cases, err := readQuestionSet(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, nil, false)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	ours, base, err := evaluateBoth(ctx, e, cases)
-	if err != nil {
-		return err
-	}
-	if *verbose {
-		for i, r := range ours.Cases {
-			b := base.Cases[i]
-			fmt.Fprintf(env.stdout, "%s %s  %q\n", mark(r.Pass), mark(b.Pass), r.Case.Question)
-			if !r.Pass {
-				for _, cit := range r.Answer.Citations {
-					fmt.Fprintf(env.stdout, "      [%d] %s: %.90q\n", cit.N, cit.PassageID, cit.Excerpt)
-				}
-				if r.Abstained {
-					fmt.Fprintln(env.stdout, "      (abstained)")
-				}
-			}
-		}
-		fmt.Fprintln(env.stdout, "(first mark: chokepoint, second: baseline)")
-	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tchokepoint\tbleve match baseline\t")
-	row := func(name string, f func(chokepoint.EvalReport) string) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, f(ours), f(base))
-	}
-	row("questions passed", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.Passed, r.Questions) })
-	row("first excerpt right", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.FirstOK, r.Questions) })
-	row("cited passages found (top 3)", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%.0f%%", 100*r.Recall) })
-	row("abstained when it should", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d/%d", r.AbstainOK, r.AbstainWant) })
-	row("abstained when it should not", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%d", r.FalseAbstain) })
-	row("characters quoted per answer", func(r chokepoint.EvalReport) string { return fmt.Sprintf("%.0f", r.MeanQuoted) })
-	return tw.Flush()
-}
-
-func mark(ok bool) string {
-	if ok {
-		return "PASS"
-	}
-	return "FAIL"
 }
 
 // queryEngine resolves the settings and opens the engine for a command

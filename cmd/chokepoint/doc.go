@@ -8,7 +8,7 @@
 //	chokepoint search [--json] QUERY   list ranked passages
 //	chokepoint index                   build or update the index
 //	chokepoint sources [--json]        list the corpus's articles
-//	chokepoint eval FILE               score a question set against a bleve baseline
+//	chokepoint eval [FILE]             run the answer-quality benchmark (or a question set) against bleve baselines
 //	chokepoint serve                   run the Discord bot
 //	chokepoint version                 print the version
 //

@@ -165,6 +165,11 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 	if err != nil {
 		return nil, err
 	}
+	return openEngineFS(ctx, cfg, fsys, dir, warn, progress, quick)
+}
+
+// openEngineFS is openEngine on the corpus fsys and the index in dir.
+func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn io.Writer, progress func(done, total int), quick bool) (*engine, error) {
 	idx, err := index.Open(ctx, dir, index.Options{Scoring: cfg.Scoring})
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ Usage:
   chokepoint search [--json] QUERY     list ranked passages
   chokepoint index                     build or update the index
   chokepoint sources [--json]          list the corpus's articles
-  chokepoint eval FILE                 score a question set against a bare bleve baseline
+  chokepoint eval [FILE]               run the answer-quality benchmark (or a question set) against bleve baselines
   chokepoint corpus add URL            fetch a web article into the corpus
   chokepoint serve                     run the Discord bot
   chokepoint health                    probe a running server's /healthz
