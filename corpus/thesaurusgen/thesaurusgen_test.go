@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -46,6 +47,8 @@ func TestBuild(t *testing.T) {
 		{"only multi-word alternatives", "bank", nil},
 		{"first sense a proper noun", "china", nil},
 		{"alternative's first sense a proper noun", "chinaware", nil},
+		{"alternative whose first sense is a proper noun left out", "coffee", nil},
+		{"second sense after a proper first sense", "java", nil},
 		{"multi-word lemma is no headword", "cut_back", nil},
 		{"multi-word alternative left out", "curb", []string{"restrict", "curtail"}},
 		{"hyphenated alternative left out", "refine", []string{"polish"}},
@@ -130,13 +133,14 @@ func TestReadWordNetErrors(t *testing.T) {
 		good[name] = &fstest.MapFile{Data: data}
 	}
 	tests := []struct {
-		name, file, line, want string
+		name, file, line string
+		want             string // "$next" stands for the added line's number
 	}{
-		{"index offsets short of synset_cnt", "index.verb", "curb v 2 1 @ 2 1 00002300\n", "index.verb line 23"},
+		{"index offsets short of synset_cnt", "index.verb", "curb v 2 1 @ 2 1 00002300\n", "index.verb line $next"},
 		{"index synset_cnt not a number", "index.adj", "dear a x 1 & 1 0 00003100\n", "synset_cnt"},
 		{"data w_cnt not hexadecimal", "data.adj", "00003300 00 a zz dear 0 000 | costly\n", "w_cnt"},
 		{"data words missing", "data.noun", "00001300 06 n 03 axe 0 | tool\n", "names 3 words"},
-		{"count line short", "cntlist.rev", "cheap%3:00:00:: 1\n", "cntlist.rev line 35"},
+		{"count line short", "cntlist.rev", "cheap%3:00:00:: 1\n", "cntlist.rev line $next"},
 		{"count unknown ss_type", "cntlist.rev", "cheap%9:00:00:: 1 2\n", "ss_type"},
 	}
 	for _, tt := range tests {
@@ -146,9 +150,11 @@ func TestReadWordNetErrors(t *testing.T) {
 				fsys[k] = v
 			}
 			fsys[tt.file] = &fstest.MapFile{Data: append(slices.Clone(good[tt.file].Data), tt.line...)}
+			next := bytes.Count(good[tt.file].Data, []byte("\n")) + 1
+			want := strings.ReplaceAll(tt.want, "$next", strconv.Itoa(next))
 			_, err := readWordNet(fsys)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("readWordNet with %s line %q = %v, want an error containing %q", tt.file, tt.line, err, tt.want)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("readWordNet with %s line %q = %v, want an error containing %q", tt.file, tt.line, err, want)
 			}
 		})
 	}
