@@ -6,6 +6,13 @@ type Answer struct {
 	// Abstained is true when the corpus does not cover the question; then
 	// Citations is empty and Suggestions names the nearest documents.
 	Abstained bool
+	// Closest, only when the answer abstained, are excerpts near the
+	// question that fell short of answering it: shown as "closest passages
+	// — they may not answer this", never as an answer.
+	Closest []Citation
+	// Confidence is the weighted share of the question the best excerpt
+	// covers, from 0 to 1: what abstention is decided on.
+	Confidence float64
 	// Citations are numbered from 1, best first; Citations[0] is the single
 	// best answer.
 	Citations []Citation

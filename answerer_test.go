@@ -77,7 +77,7 @@ func (m *memSearcher) Search(ctx context.Context, q Query) (Result, error) {
 			score := 0.0
 			for _, g := range q.Groups {
 				for _, alt := range g {
-					if findAny(terms, [][]string{m.terms(alt)}) >= 0 {
+					if containsSeq(terms, m.terms(alt)) {
 						score++
 						break
 					}
@@ -118,6 +118,60 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
+}
+
+// Terms counts passages holding each term, and offers the known terms one
+// edit away (same first letter) for an unknown one.
+func (m *memSearcher) Terms(ctx context.Context, terms []string) (TermStats, error) {
+	if m.err != nil {
+		return TermStats{}, m.err
+	}
+	st := TermStats{DocFreq: map[string]int{}, Near: map[string][]NearTerm{}}
+	df := map[string]int{}
+	for _, d := range m.docs {
+		for _, p := range d.Passages {
+			st.Passages++
+			for _, t := range uniq(m.terms(p.Text)) {
+				df[t]++
+			}
+		}
+	}
+	for _, t := range terms {
+		st.DocFreq[t] = df[t]
+		if df[t] > 0 || len(t) < 4 {
+			continue
+		}
+		var near []NearTerm
+		for known, n := range df {
+			if known[0] == t[0] && oneEdit(known, t) {
+				near = append(near, NearTerm{Term: known, Edits: 1, DocFreq: n})
+			}
+		}
+		sort.Slice(near, func(i, j int) bool { return near[i].Term < near[j].Term })
+		if len(near) > 0 {
+			st.Near[t] = near
+		}
+	}
+	return st, nil
+}
+
+// oneEdit reports whether a and b are one insertion, deletion or
+// substitution apart.
+func oneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 || a == b {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i+1:] == b[i:]
 }
 
 func (m *memSearcher) Nearest(ctx context.Context, text string, n int) ([]DocRef, error) {
@@ -379,53 +433,15 @@ func TestAnswerMaxCitations(t *testing.T) {
 }
 
 func TestWindowsKeepListItemsWithTheirChildren(t *testing.T) {
-	p := Passage{Kind: List, Text: "• Russia lacks processing\n• Deal faces obstacles:\n  • U.S. sanctions\n  • Tensions\n• Last item"}
-	s := &memSearcher{}
-	a := NewAnswerer(s, Vocabulary{}, Options{})
-	sents := a.analyseSentences(p.Text)
+	text := "• Russia lacks processing\n• Deal faces obstacles:\n  • U.S. sanctions\n  • Tensions\n• Last item"
+	sents := analyseSentences(text, (&memSearcher{}).Analyze)
 	var got []string
-	for _, w := range windows(p, sents, 400) {
-		got = append(got, p.Text[sents[w[0]].span.Start:sents[w[1]].span.End])
+	for _, w := range windows(text, List, sents, 400, true) {
+		got = append(got, text[sents[w.first].span.Start:sents[w.last].span.End])
 	}
 	want := []string{"• Russia lacks processing", "• Deal faces obstacles:\n  • U.S. sanctions\n  • Tensions", "• Last item"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("windows(list) = %q, want %q", got, want)
-	}
-}
-
-func TestCountReasonCues(t *testing.T) {
-	for _, tt := range []struct {
-		s    string
-		want int
-	}{
-		{"China dominates refining.", 1},
-		{"It fails to acknowledge a flaw: both lack capacity.", 3},
-		{"Russia doesn’t have it and cannot build it.", 2},
-		{"Potanin owns Nornickel.", 0},
-	} {
-		if got := countReasonCues(tt.s); got != tt.want {
-			t.Errorf("countReasonCues(%q) = %d, want %d", tt.s, got, tt.want)
-		}
-	}
-}
-
-func TestReasonAnswersCiteDistinctKinds(t *testing.T) {
-	s := &memSearcher{docs: []Document{doc("d", "What About Midstream?",
-		"", "Russia lacks midstream processing capacity for rare earths.",
-		"", "Russia also lacks midstream rare earth separation plants and has no processing capacity.",
-		"", "Russian elites are sanctioned, so Western firms cannot invest in Russia.",
-		"", "Russia is a large country with many rare earth deposits.",
-	)}}
-	v := testVocab
-	v.Reasons = map[string][]string{"processing gap": {"midstream", "processing capacity"}, "sanctions": {"sanctioned", "sanctions"}}
-	a := NewAnswerer(s, v, Options{MaxCitations: 2})
-	ans, err := a.Answer(context.Background(), "Why can't Russia supply rare earths?")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := excerpts(ans.Citations)
-	if len(got) != 2 || !strings.Contains(got[0], "midstream processing capacity") || !strings.Contains(got[1], "sanctioned") {
-		t.Errorf("Answer(why) = %q, want the processing gap (the title's thesis) then the sanctions, not the gap twice", got)
 	}
 }
 

@@ -98,7 +98,10 @@ type Hit struct {
 	Passage Passage
 	Title   string // the document's title
 	URL     string // the document's URL, "" when it has none
-	Score   float64
+	// Headings are the document's section headings in reading order: the
+	// context an answer weighs a passage in.
+	Headings []string
+	Score    float64
 }
 
 // Token is one term of analysed text: Term is the normalised (lower-cased,
@@ -146,6 +149,31 @@ type Searcher interface {
 	// (stop words removed, stemmed), so the Answerer matches words the same
 	// way the index does.
 	Analyze(text string) []Token
+	// Terms reports how many passages hold each of terms (analysed terms,
+	// as Analyze gives them), and for each term no passage holds, the
+	// index's terms within a small edit distance of it: the words a typo
+	// may have meant.
+	Terms(ctx context.Context, terms []string) (TermStats, error)
+}
+
+// TermStats is what the index knows of some terms.
+type TermStats struct {
+	// Passages is the number of passages in the index.
+	Passages int
+	// DocFreq is, per term asked about, the number of passages whose text
+	// holds it.
+	DocFreq map[string]int
+	// Near lists, per term asked about that no passage holds, index terms
+	// within one edit (two for terms of seven letters or more) of it,
+	// closest first, then most frequent; absent when there are none.
+	Near map[string][]NearTerm
+}
+
+// NearTerm is an index term close to a term the index lacks.
+type NearTerm struct {
+	Term    string
+	Edits   int // edit distance from the term asked about
+	DocFreq int
 }
 
 // FileError reports one corpus file that could not be loaded.

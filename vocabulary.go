@@ -1,5 +1,10 @@
 package chokepoint
 
+import (
+	"slices"
+	"strings"
+)
+
 // Vocabulary is the domain vocabulary users edit (corpus/synonyms.yaml): terms
 // that should match each other although they share no word. Terms may hold
 // several words ("rare earth elements"); matching is done on analysed tokens,
@@ -17,4 +22,132 @@ type Vocabulary struct {
 	// it. Answers to why-questions cite distinct kinds of reason rather than
 	// three restatements of one.
 	Reasons map[string][]string
+	// Related maps a lower-case word to looser synonyms of general English
+	// (a thesaurus): matched at a lower weight than the field's terms.
+	Related map[string][]string
+}
+
+// compiledVocabulary is a Vocabulary analysed with the Searcher's
+// analyzer, ready to turn question terms into concepts.
+type compiledVocabulary struct {
+	analyze func(string) []Token
+	// entries by their trigger's first term; longest triggers first.
+	entries map[string][]vocabEntry
+	thesaurus map[string][]string
+}
+
+type vocabEntry struct {
+	key  []string // the analysed term that triggers this entry
+	text string   // the trigger as written
+	alts []alt    // the trigger's alternatives, itself excluded
+}
+
+func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVocabulary {
+	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, thesaurus: v.Related}
+	keyOf := func(term string) []string {
+		var out []string
+		for _, t := range analyze(term) {
+			out = append(out, t.Term)
+		}
+		return out
+	}
+	groupOf := map[string][]string{} // analysed term → its equivalent group
+	for _, g := range v.Equivalent {
+		for _, t := range g {
+			if k := strings.Join(keyOf(t), " "); k != "" {
+				groupOf[k] = append(groupOf[k], g...)
+			}
+		}
+	}
+	byTrigger := map[string]*vocabEntry{}
+	var order []string
+	add := func(trigger string, alts []string) {
+		key := keyOf(trigger)
+		id := strings.Join(key, " ")
+		if id == "" {
+			return
+		}
+		e, ok := byTrigger[id]
+		if !ok {
+			e = &vocabEntry{key: key, text: trigger}
+			byTrigger[id] = e
+			order = append(order, id)
+		}
+		for _, a := range alts {
+			ak := keyOf(a)
+			if len(ak) == 0 || strings.Join(ak, " ") == id {
+				continue
+			}
+			e.alts = appendAlt(e.alts, alt{text: a, key: ak, weight: weightVocabulary})
+		}
+	}
+	for _, g := range v.Equivalent {
+		for _, t := range g {
+			add(t, g)
+		}
+	}
+	keys := make([]string, 0, len(v.Implies))
+	for k := range v.Implies {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		alts := slices.Clone(groupOf[strings.Join(keyOf(k), " ")])
+		for _, t := range v.Implies[k] {
+			alts = append(alts, t)
+			alts = append(alts, groupOf[strings.Join(keyOf(t), " ")]...)
+		}
+		add(k, alts)
+	}
+	for _, id := range order {
+		e := byTrigger[id]
+		cv.entries[e.key[0]] = append(cv.entries[e.key[0]], *e)
+	}
+	for first := range cv.entries {
+		slices.SortStableFunc(cv.entries[first], func(a, b vocabEntry) int { return len(b.key) - len(a.key) })
+	}
+	return cv
+}
+
+// concept returns the concept that starts at terms[0], whose surface word
+// is surface, and how many terms it takes: the longest vocabulary trigger
+// there with its alternatives (when useVocab), else the one word alone.
+func (cv *compiledVocabulary) concept(terms []string, surface string, useVocab bool) (concept, int) {
+	if useVocab {
+		for _, e := range cv.entries[terms[0]] {
+			if len(e.key) <= len(terms) && slices.Equal(e.key, terms[:len(e.key)]) {
+				alts := append([]alt{{text: e.text, key: e.key, weight: weightOwn}}, e.alts...)
+				return concept{alts: slices.Clone(alts)}, len(e.key)
+			}
+		}
+	}
+	return concept{alts: []alt{{text: surface, key: terms[:1], weight: weightOwn}}}, 1
+}
+
+// related adds to alts the thesaurus's synonyms of its one-word
+// alternatives, at the thesaurus weight.
+func (cv *compiledVocabulary) related(alts []alt) []alt {
+	if len(cv.thesaurus) == 0 {
+		return alts
+	}
+	out := alts
+	for _, a := range alts {
+		if len(a.key) != 1 || a.weight < weightVocabulary {
+			continue
+		}
+		for _, syn := range cv.thesaurus[strings.ToLower(a.text)] {
+			if k := cv.key(syn); len(k) > 0 {
+				out = appendAlt(out, alt{text: syn, key: k, weight: a.weight * weightThesaurus})
+			}
+		}
+	}
+	return out
+}
+
+func (cv *compiledVocabulary) key(text string) []string {
+	var out []string
+	for _, t := range cv.analyze(text) {
+		out = append(out, t.Term)
+	}
+	return out
 }

@@ -251,11 +251,15 @@ func loadVocabulary(fsys fs.FS, files map[string]bool, max int64) (chokepoint.Vo
 			skipped = append(skipped, ferr)
 			continue
 		}
-		v, err := ParseVocabulary(name, data)
+		v, replace, err := parseVocabulary(name, data)
 		if err != nil {
 			skipped = append(skipped, asFileError(name, err))
 			continue
 		}
+		if !replace {
+			v = extend(defaultVocabulary(), v)
+		}
+		v.Related = thesaurus()
 		return v, skipped
 	}
 	return defaultVocabulary(), skipped
@@ -308,5 +312,6 @@ func defaultVocabulary() chokepoint.Vocabulary {
 		// A test parses the embedded file, so this cannot ship broken.
 		panic(fmt.Sprintf("embedded synonyms.yaml: %v", err))
 	}
+	v.Related = thesaurus()
 	return v
 }

@@ -102,10 +102,11 @@ func TestLoad(t *testing.T) {
 		!strings.Contains(res.Warnings[0].Error(), `unknown key "foo"`) {
 		t.Errorf("Warnings = %v, want good.md:3 unknown key \"foo\"", res.Warnings)
 	}
-	wantVocab := chokepoint.Vocabulary{
+	// The corpus's own synonyms file extends the embedded vocabulary.
+	wantVocab := extend(defaultVocabulary(), chokepoint.Vocabulary{
 		Equivalent: [][]string{{"magnet", "magnets", "NdFeB"}},
 		Implies:    map[string][]string{"Moscow": {"Russia"}},
-	}
+	})
 	if !reflect.DeepEqual(res.Vocabulary, wantVocab) {
 		t.Errorf("Vocabulary = %+v, want %+v", res.Vocabulary, wantVocab)
 	}
@@ -206,8 +207,16 @@ func TestLoadVocabulary(t *testing.T) {
 		"a.md":          {Data: []byte("# A\n\nText.\n")},
 	}
 	v, skipped := LoadVocabulary(own, Options{})
-	if len(skipped) != 0 || len(v.Equivalent) != 1 || v.Equivalent[0][0] != "cobalt" {
-		t.Errorf("LoadVocabulary(own) = %v, %v; want the corpus's one group", v, skipped)
+	def := defaultVocabulary()
+	if len(skipped) != 0 || len(v.Equivalent) != len(def.Equivalent)+1 || v.Equivalent[len(def.Equivalent)][0] != "cobalt" {
+		t.Errorf("LoadVocabulary(own) = %v, %v; want the embedded groups and the corpus's one", v, skipped)
+	}
+	replace := fstest.MapFS{"synonyms.yaml": {Data: []byte("replace: true\nequivalent:\n  - [cobalt, Co]\n")}}
+	if v, _ := LoadVocabulary(replace, Options{}); len(v.Equivalent) != 1 || len(v.Implies) != 0 {
+		t.Errorf("LoadVocabulary(replace: true) = %v; want the corpus's one group alone", v)
+	}
+	if _, err := ParseVocabulary("s.yaml", []byte("replace: [yes]\n")); err == nil || !strings.Contains(err.Error(), "s.yaml:1") {
+		t.Errorf("ParseVocabulary(replace: list) error = %v, want one naming s.yaml:1", err)
 	}
 	res, err := Load(own, Options{})
 	if err != nil || !reflect.DeepEqual(res.Vocabulary, v) {

@@ -1,7 +1,11 @@
 package corpus
 
 import (
+	_ "embed"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -14,47 +18,58 @@ const MaxReasons = 64
 
 // ParseVocabulary reads a synonyms file: a mapping with "equivalent", a list
 // of groups of at least two interchangeable terms; "implies", a mapping from
-// a term to the terms it also matches; and "reasons", a mapping from a kind
-// of reason ("processing gap") to the terms that mark it. A mapping's value
-// may be one term or a list. An empty file is an empty Vocabulary. Bad YAML,
-// unknown top-level keys, empty terms, groups of fewer than two terms and
-// more than MaxReasons reasons are errors: a *chokepoint.FileError naming
-// path and the line.
+// a term to the terms it also matches; "reasons", a mapping from a kind of
+// reason ("processing gap") to the terms that mark it; and "replace", a
+// boolean (see Load: a corpus's file extends the embedded vocabulary unless
+// it says replace: true). A mapping's value may be one term or a list. An
+// empty file is an empty Vocabulary. Bad YAML, unknown top-level keys, empty
+// terms, groups of fewer than two terms and more than MaxReasons reasons are
+// errors: a *chokepoint.FileError naming path and the line.
 func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
-	var v chokepoint.Vocabulary
+	v, _, err := parseVocabulary(path, data)
+	return v, err
+}
+
+// parseVocabulary is ParseVocabulary, also returning the file's replace
+// setting.
+func parseVocabulary(path string, data []byte) (v chokepoint.Vocabulary, replace bool, err error) {
 	if err := checkBytes(path, data); err != nil {
 		if len(data) == 0 {
-			return v, nil
+			return v, false, nil
 		}
-		return v, err
+		return v, false, err
 	}
 	root, err := decodeYAML(path, 0, "vocabulary", data)
 	if err != nil || root == nil {
-		return v, err
+		return v, false, err
 	}
 	fail := func(n *yaml.Node, format string, args ...any) error {
 		return &chokepoint.FileError{Path: path, Line: n.Line, Err: fmt.Errorf("vocabulary: "+format, args...)}
 	}
 	if root.Kind != yaml.MappingNode {
-		return v, fail(root, "want a mapping with keys equivalent and implies")
+		return v, false, fail(root, "want a mapping with keys equivalent and implies")
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, val := root.Content[i], root.Content[i+1]
 		switch k.Value {
+		case "replace":
+			if err := val.Decode(&replace); err != nil || val.Kind != yaml.ScalarNode {
+				return chokepoint.Vocabulary{}, false, fail(val, "replace: want true or false")
+			}
 		case "equivalent":
 			if isNull(val) {
 				continue
 			}
 			if val.Kind != yaml.SequenceNode {
-				return v, fail(val, "equivalent: want a list of groups like [refining, processing]")
+				return v, false, fail(val, "equivalent: want a list of groups like [refining, processing]")
 			}
 			for _, g := range val.Content {
 				terms, err := terms(g, fail, "equivalent group")
 				if err != nil {
-					return chokepoint.Vocabulary{}, err
+					return chokepoint.Vocabulary{}, false, err
 				}
 				if len(terms) < 2 {
-					return chokepoint.Vocabulary{}, fail(g, "equivalent group has %d term(s); want at least 2", len(terms))
+					return chokepoint.Vocabulary{}, false, fail(g, "equivalent group has %d term(s); want at least 2", len(terms))
 				}
 				v.Equivalent = append(v.Equivalent, terms)
 			}
@@ -64,21 +79,81 @@ func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
 			}
 			m, err := termMap(val, fail, k.Value)
 			if err != nil {
-				return chokepoint.Vocabulary{}, err
+				return chokepoint.Vocabulary{}, false, err
 			}
 			if k.Value == "implies" {
 				v.Implies = m
 			} else {
 				if len(m) > MaxReasons {
-					return chokepoint.Vocabulary{}, fail(val, "reasons: %d kinds; want at most %d", len(m), MaxReasons)
+					return chokepoint.Vocabulary{}, false, fail(val, "reasons: %d kinds; want at most %d", len(m), MaxReasons)
 				}
 				v.Reasons = m
 			}
 		default:
-			return chokepoint.Vocabulary{}, fail(k, "unknown key %q; want equivalent, implies or reasons", k.Value)
+			return chokepoint.Vocabulary{}, false, fail(k, "unknown key %q; want equivalent, implies, reasons or replace", k.Value)
 		}
 	}
-	return v, nil
+	return v, replace, nil
+}
+
+// extend returns base with more's groups, implications and reasons added;
+// what base has already is not added twice.
+func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
+	out := chokepoint.Vocabulary{Related: base.Related}
+	for _, g := range append(slices.Clone(base.Equivalent), more.Equivalent...) {
+		if !slices.ContainsFunc(out.Equivalent, func(h []string) bool { return slices.Equal(g, h) }) {
+			out.Equivalent = append(out.Equivalent, g)
+		}
+	}
+	merge := func(a, b map[string][]string) map[string][]string {
+		if a == nil && b == nil {
+			return nil
+		}
+		m := map[string][]string{}
+		for _, src := range []map[string][]string{a, b} {
+			for k, terms := range src {
+				for _, t := range terms {
+					if !slices.Contains(m[k], t) {
+						m[k] = append(m[k], t)
+					}
+				}
+			}
+		}
+		return m
+	}
+	out.Implies = merge(base.Implies, more.Implies)
+	out.Reasons = merge(base.Reasons, more.Reasons)
+	return out
+}
+
+// thesaurusText is the general-English thesaurus, derived from WordNet by
+// corpus/thesaurusgen. It sits outside default/, where every text file is
+// an article.
+//
+//go:embed thesaurus.txt
+var thesaurusText string
+
+// thesaurus parses the embedded thesaurus once: lines "word<TAB>alt,alt…",
+// "#" comments.
+var thesaurus = sync.OnceValue(func() map[string][]string { return parseThesaurus(thesaurusText) })
+
+func parseThesaurus(data string) map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(data, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		word, alts, ok := strings.Cut(line, "\t")
+		if !ok || word == "" {
+			continue
+		}
+		for _, a := range strings.Split(alts, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				m[word] = append(m[word], a)
+			}
+		}
+	}
+	return m
 }
 
 // terms reads a list of non-empty terms.

@@ -17,11 +17,11 @@ import (
 	"chokepoint"
 )
 
-//go:embed corpus questions perturb.yaml split.yaml
+//go:embed corpus questions split.yaml
 var files embed.FS
 
-// Files returns the embedded benchmark: corpus/, questions/, perturb.yaml
-// and split.yaml.
+// Files returns the embedded benchmark: corpus/, questions/ and
+// split.yaml.
 func Files() fs.FS { return files }
 
 // Corpus returns the benchmark's article corpus.
@@ -71,8 +71,8 @@ func (q Question) Case() chokepoint.EvalCase {
 
 // Benchmark is the parsed benchmark.
 type Benchmark struct {
-	// Questions are questions/*.yaml's in file order, then perturb.yaml's,
-	// each base question followed by its variants.
+	// Questions are questions/*.yaml's in file order, each base question
+	// of a perturbation set followed by its variants.
 	Questions []Question
 	// TestDocs are the articles of the test split.
 	TestDocs []string
@@ -131,7 +131,7 @@ func Load(fsys fs.FS) (*Benchmark, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range append(names, "perturb.yaml") {
+	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("benchmark: %w", err)

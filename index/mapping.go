@@ -18,7 +18,7 @@ import (
 
 // MappingVersion identifies the index mapping and analysis. It is bumped
 // whenever either changes, so an index built by an older binary is rebuilt.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Scoring models accepted in Options.Scoring.
 const (
@@ -61,9 +61,11 @@ var storedFields = []string{fieldText, fieldSection, fieldTitle, fieldDocID, fie
 
 // newMapping returns the index mapping for the given scoring model.
 //
-// The text analyzer is bleve's English analyzer with one addition: a char
-// filter that folds dotted two-letter abbreviations ("U.S.", "U.K.") into
-// their plain form ("US  ", same byte length so offsets stay true). Without
+// The text analyzer is bleve's English analyzer with two additions: the
+// forms filter (American spelling, base forms of irregular verbs; see
+// forms.go) before stemming, and a char filter that folds dotted two-letter
+// abbreviations ("U.S.", "U.K.") into their plain form ("US  ", same byte
+// length so offsets stay true). Without
 // it "U.S." becomes the term "u." and never meets "US"; bleve's English stop
 // list already keeps "us", so both spellings share the term "us" (at the cost
 // of also matching the pronoun).
@@ -84,11 +86,14 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("add char filter: %w", err)
 	}
+	if err := registerForms(); err != nil {
+		return nil, fmt.Errorf("register token filter: %w", err)
+	}
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
 		"type":          custom.Name,
 		"char_filters":  []string{abbrevFilter},
 		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, formsFilterName, porter.Name},
 	}); err != nil {
 		return nil, fmt.Errorf("add analyzer: %w", err)
 	}
@@ -101,7 +106,7 @@ func newMapping(scoring string) (*mapping.IndexMappingImpl, error) {
 		"type":          custom.Name,
 		"char_filters":  []string{abbrevFilter},
 		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairFilter},
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, formsFilterName, porter.Name, pairFilter},
 	}); err != nil {
 		return nil, fmt.Errorf("add pair analyzer: %w", err)
 	}

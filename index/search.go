@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"chokepoint"
 )
@@ -158,6 +160,7 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 			return err
 		}
 		res.Hits, err = hits(sr.Hits)
+		x.addHeadings(res.Hits)
 		slices.SortStableFunc(res.Hits, func(a, b chokepoint.Hit) int {
 			if a.Score != b.Score {
 				return cmp.Compare(b.Score, a.Score)
@@ -173,6 +176,124 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 		return chokepoint.Result{}, fmt.Errorf("search %q: %w", truncate(q.Text, 80), err)
 	}
 	return res, nil
+}
+
+// addHeadings gives each hit its document's section headings. The caller
+// holds x.mu for reading.
+func (x *Index) addHeadings(hs []chokepoint.Hit) {
+	for i := range hs {
+		if d, ok := x.byID[hs[i].Passage.DocID]; ok {
+			hs[i].Headings = x.man.Docs[d].Doc.Sections
+		}
+	}
+}
+
+// Terms reports the passages holding each term and, for a term of four
+// letters or more that no passage holds, the index terms within one edit
+// of it (two from seven letters) that share its first letter: a typo seldom
+// changes the first letter, and requiring it keeps the look-up small. It
+// implements chokepoint.Searcher.
+func (x *Index) Terms(ctx context.Context, terms []string) (chokepoint.TermStats, error) {
+	st := chokepoint.TermStats{DocFreq: map[string]int{}, Near: map[string][]chokepoint.NearTerm{}}
+	err := x.reader(func(idx bleve.Index) error {
+		n, err := idx.DocCount()
+		if err != nil {
+			return err
+		}
+		st.Passages = int(n)
+		adv, err := idx.Advanced()
+		if err != nil {
+			return err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		count := func(term string) (int, error) {
+			tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+			if err != nil {
+				return 0, fmt.Errorf("count term %q: %w", term, err)
+			}
+			defer tfr.Close()
+			return int(tfr.Count()), nil
+		}
+		fuzzy, _ := r.(index.IndexReaderFuzzy)
+		for _, t := range terms {
+			df, err := count(t)
+			if err != nil {
+				return err
+			}
+			st.DocFreq[t] = df
+			edits := nearEdits(t)
+			if df > 0 || edits == 0 || fuzzy == nil {
+				continue
+			}
+			near, err := nearTerms(fuzzy, t, edits, count)
+			if err != nil {
+				return err
+			}
+			if len(near) > 0 {
+				st.Near[t] = near
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return chokepoint.TermStats{}, fmt.Errorf("terms: %w", err)
+	}
+	return st, nil
+}
+
+// nearEdits is the edit distance within which Terms looks for the terms a
+// typo may have meant: none below four letters (too many short words are
+// one edit apart), one up to six, two from seven.
+func nearEdits(term string) int {
+	switch n := utf8.RuneCountInString(term); {
+	case n < 4:
+		return 0
+	case n < 7:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// maxNear is the most near terms Terms reports for one term.
+const maxNear = 5
+
+// nearTerms returns the text field's terms within edits of term sharing
+// its first letter, closest first, then most frequent, then in order.
+func nearTerms(r index.IndexReaderFuzzy, term string, edits int, count func(string) (int, error)) ([]chokepoint.NearTerm, error) {
+	_, size := utf8.DecodeRuneInString(term)
+	dict, fa, err := r.FieldDictFuzzyAutomaton(fieldText, term, edits, term[:size])
+	if err != nil {
+		return nil, fmt.Errorf("near %q: %w", term, err)
+	}
+	defer dict.Close()
+	var out []chokepoint.NearTerm
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("near %q: %w", term, err)
+		}
+		if e == nil {
+			break
+		}
+		ok, d := fa.MatchAndDistance(e.Term)
+		if !ok || e.Term == term {
+			continue
+		}
+		df, err := count(e.Term)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, chokepoint.NearTerm{Term: e.Term, Edits: int(d), DocFreq: df})
+	}
+	slices.SortFunc(out, func(a, b chokepoint.NearTerm) int {
+		return cmp.Or(cmp.Compare(a.Edits, b.Edits), cmp.Compare(b.DocFreq, a.DocFreq), cmp.Compare(a.Term, b.Term))
+	})
+	return out[:min(len(out), maxNear)], nil
 }
 
 // tieSlack is how many hits past the limit Search fetches to break ties.

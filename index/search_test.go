@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"reflect"
 	"testing"
 
 	"chokepoint"
@@ -188,7 +189,7 @@ func TestPassageRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Passage(%q) = %v", want.Passage.ID(), err)
 		}
-		if got != want {
+		if !reflect.DeepEqual(got, want) {
 			t.Errorf("Passage(%q) = %+v, want %+v", want.Passage.ID(), got, want)
 		}
 	}

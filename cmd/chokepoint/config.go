@@ -244,7 +244,7 @@ func (c Config) answererOptions() chokepoint.Options {
 	return chokepoint.Options{
 		MaxCitations:  c.Answers.MaxCitations,
 		MoreCitations: c.Answers.MoreCitations,
-		MinCoverage:   c.Answers.MinCoverage,
+		MinConfidence: c.Answers.MinCoverage,
 		MaxExcerpt:    c.Answers.MaxExcerpt,
 	}
 }

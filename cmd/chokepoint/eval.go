@@ -25,6 +25,8 @@ With FILE, scores that question set (same YAML shape) on --corpus.`)
 	verbose := fs.Bool("v", false, "list the questions that fail, with what was shown")
 	split := fs.String("split", "", "only this split: dev or test (default: both)")
 	check := fs.Bool("check", false, "check question files (gold phrases present in the corpus) instead of scoring")
+	ablate := fs.Bool("ablate", false, "print the ablation table: each idea of the engine turned off in turn")
+	thresholds := fs.Bool("thresholds", false, "print right and wrong abstentions against the abstention threshold")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,7 +43,18 @@ With FILE, scores that question set (same YAML shape) on --corpus.`)
 	}
 	switch fs.NArg() {
 	case 0:
-		return runBenchmark(ctx, env, c, *split, *verbose)
+		e, b, err := openBenchmark(ctx, env, c)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		switch {
+		case *ablate:
+			return ablationTable(ctx, env.stdout, e, b)
+		case *thresholds:
+			return thresholdTable(ctx, env.stdout, e, b)
+		}
+		return runBenchmark(ctx, env.stdout, e, b, *split, *verbose)
 	case 1:
 		return runQuestionFile(ctx, env, c, fs.Arg(0), *verbose)
 	default:
@@ -49,45 +62,120 @@ With FILE, scores that question set (same YAML shape) on --corpus.`)
 	}
 }
 
-// runBenchmark scores the embedded benchmark's splits.
-func runBenchmark(ctx context.Context, env *environment, c commonFlags, split string, verbose bool) error {
+// openBenchmark loads the embedded benchmark and opens an engine on its
+// corpus, with the index in --index or under the user cache directory.
+func openBenchmark(ctx context.Context, env *environment, c commonFlags) (*engine, *eval.Benchmark, error) {
 	if c.corpus != "" {
-		return usagef("eval: --corpus applies to a question FILE; the benchmark has its own corpus")
+		return nil, nil, usagef("eval: --corpus applies to a question FILE; the benchmark has its own corpus")
 	}
 	b, err := eval.Load(eval.Files())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg, err := settings(env, c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	dir := cfg.Index
 	if dir == "" {
 		if dir, err = indexDir(cfg, env.getenv); err != nil {
-			return err
+			return nil, nil, err
 		}
 		dir = filepath.Join(filepath.Dir(dir), "eval-benchmark")
 	}
 	e, err := openEngineFS(ctx, cfg, eval.Corpus(), dir, env.stderr, nil, false)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer e.Close()
 	if len(e.loaded.Skipped) > 0 {
-		return fmt.Errorf("benchmark corpus: %d file(s) did not load, first: %v", len(e.loaded.Skipped), e.loaded.Skipped[0])
+		e.Close()
+		return nil, nil, fmt.Errorf("benchmark corpus: %d file(s) did not load, first: %v", len(e.loaded.Skipped), e.loaded.Skipped[0])
 	}
+	return e, b, nil
+}
+
+// runBenchmark prints the table of each split (or of the one asked for).
+func runBenchmark(ctx context.Context, w io.Writer, e *engine, b *eval.Benchmark, split string, verbose bool) error {
 	splits := []string{eval.Dev, eval.Test}
 	if split != "" {
 		splits = []string{split}
 	}
 	for i, s := range splits {
 		if i > 0 {
-			fmt.Fprintln(env.stdout)
+			fmt.Fprintln(w)
 		}
-		if err := benchmarkSplit(ctx, env.stdout, e, b, s, verbose); err != nil {
+		if err := benchmarkSplit(ctx, w, e, b, s, verbose); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ablationTable prints, for the engine with every idea on and with each
+// turned off in turn, its figures on both splits' plain questions.
+func ablationTable(ctx context.Context, w io.Writer, e *engine, b *eval.Benchmark) error {
+	fmt.Fprintln(w, "| engine | dev top-1 | dev top-3 | dev declined right / wrong | test top-1 | test top-3 | test declined right / wrong |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	variants := append([]struct {
+		Name    string
+		Feature chokepoint.Features
+	}{{"all ideas on", 0}}, chokepoint.FeatureNames...)
+	for _, v := range variants {
+		opts := e.cfg.answererOptions()
+		opts.Off = v.Feature
+		a := chokepoint.NewAnswerer(e.idx, e.loaded.Vocabulary, opts)
+		name := v.Name
+		if v.Feature != 0 {
+			name = "without " + name
+		}
+		cells := []string{name}
+		for _, split := range []string{eval.Dev, eval.Test} {
+			rep, err := chokepoint.Evaluate(ctx, a.Answer, e.passages(), eval.Cases(b.Select(split, true, false)))
+			if err != nil {
+				return err
+			}
+			cells = append(cells, fmt.Sprint(rep.Top1), fmt.Sprint(rep.Top3), fmt.Sprintf("%d / %d", rep.AbstainRight, rep.AbstainWrong))
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+	return nil
+}
+
+// thresholdTable prints, for abstention thresholds from 0.10 to 0.70, the
+// right and wrong abstentions and the top-3 that remains on each split.
+func thresholdTable(ctx context.Context, w io.Writer, e *engine, b *eval.Benchmark) error {
+	opts := e.cfg.answererOptions()
+	opts.MinConfidence = 1e-9 // never abstain; the table applies the threshold
+	a := chokepoint.NewAnswerer(e.idx, e.loaded.Vocabulary, opts)
+	reps := map[string]chokepoint.EvalReport{}
+	for _, split := range []string{eval.Dev, eval.Test} {
+		rep, err := chokepoint.Evaluate(ctx, a.Answer, e.passages(), eval.Cases(b.Select(split, true, false)))
+		if err != nil {
+			return err
+		}
+		reps[split] = rep
+	}
+	fmt.Fprintln(w, "| threshold | dev declined right | dev declined wrong | dev top-3 | test declined right | test declined wrong | test top-3 |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for t := 0.10; t < 0.701; t += 0.05 {
+		cells := []string{fmt.Sprintf("%.2f", t)}
+		for _, split := range []string{eval.Dev, eval.Test} {
+			rep := reps[split]
+			right, wrong, top3 := 0, 0, 0
+			for _, r := range rep.Cases {
+				declined := r.Abstained || r.Answer.Confidence < t
+				switch {
+				case r.Case.Abstain && declined:
+					right++
+				case !r.Case.Abstain && declined:
+					wrong++
+				case !r.Case.Abstain && r.Pass(3):
+					top3++
+				}
+			}
+			cells = append(cells, fmt.Sprintf("%d/%d", right, rep.OffTopic), fmt.Sprintf("%d/%d", wrong, rep.Answerable), fmt.Sprintf("%d/%d", top3, rep.Answerable))
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}
 	return nil
 }

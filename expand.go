@@ -1,0 +1,239 @@
+package chokepoint
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Stage 2 of an answer: the question's words become concepts. A concept is
+// one thing the question asks about ("Russia", "rare earth elements",
+// "replace") with the phrasings that satisfy it: its own, the vocabulary's
+// equivalents and implications, the thesaurus's looser synonyms, and for a
+// word the corpus never uses, the corpus words one or two typos away. Each
+// alternative carries a weight: the question's own word counts fully, a
+// looser one less. A concept weighs by its rarity in the corpus.
+
+// Alternative weights, by where the alternative comes from.
+const (
+	weightOwn        = 1.0
+	weightVocabulary = 0.9  // an equivalent or implied term of the field
+	weightTypo1      = 0.85 // the corpus word one edit from an unknown word
+	weightTypo2      = 0.7  // two edits
+	weightThesaurus  = 0.5  // a general-English synonym
+)
+
+// alt is one phrasing of a concept.
+type alt struct {
+	text   string   // as sent to the Searcher
+	key    []string // analysed terms, matched in order
+	weight float64
+}
+
+// concept is one content term of a question, with its alternatives.
+type concept struct {
+	alts []alt
+	// weight is the concept's rarity: an inverse document frequency over
+	// passages, of its most frequent alternative.
+	weight float64
+	// known is false when no alternative occurs in the corpus.
+	known bool
+}
+
+func (c concept) id() string { return strings.Join(c.alts[0].key, " ") }
+
+// texts returns the concept's alternatives as sent to the Searcher.
+func (c concept) texts() []string {
+	out := make([]string, 0, len(c.alts))
+	for _, a := range c.alts {
+		out = append(out, a.text)
+	}
+	return out
+}
+
+// expand turns the cleaned question q into concepts, weighed by the
+// corpus's statistics. Words of the question that only say which type of
+// answer it wants (t) are left out.
+func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concept, TermStats, error) {
+	toks := a.s.Analyze(q)
+	var terms []string
+	var surfaces []string
+	for _, tok := range toks {
+		w := strings.ToLower(q[tok.Start:tok.End])
+		if a.opts.Off.Has(FeatureFiller) {
+			if w == "much" || w == "many" {
+				continue
+			}
+		} else if filler[w] || typeWords[t][w] {
+			continue
+		}
+		terms = append(terms, tok.Term)
+		surfaces = append(surfaces, q[tok.Start:tok.End])
+	}
+	var cs []concept
+	seen := map[string]bool{}
+	add := func(c concept) {
+		if id := c.id(); !seen[id] {
+			seen[id] = true
+			cs = append(cs, c)
+		}
+	}
+	for i := 0; i < len(terms); {
+		c, n := a.vocab.concept(terms[i:], surfaces[i], !a.opts.Off.Has(FeatureVocabulary))
+		i += n
+		add(c)
+	}
+	if len(cs) == 0 {
+		return nil, TermStats{}, nil
+	}
+	stats, err := a.termStats(ctx, cs)
+	if err != nil {
+		return nil, TermStats{}, err
+	}
+	// A word the corpus never uses is most likely a typo of one it does.
+	if !a.opts.Off.Has(FeatureTypos) {
+		var fixed bool
+		for i := range cs {
+			if fixes := typoFixes(cs[i], stats); len(fixes) > 0 {
+				for _, f := range fixes {
+					fc, _ := a.vocab.concept([]string{f.term}, f.term, !a.opts.Off.Has(FeatureVocabulary))
+					for _, al := range fc.alts {
+						al.weight *= f.weight
+						cs[i].alts = appendAlt(cs[i].alts, al)
+					}
+				}
+				fixed = true
+			}
+		}
+		if fixed {
+			if stats, err = a.termStats(ctx, cs); err != nil {
+				return nil, TermStats{}, err
+			}
+		}
+	}
+	if !a.opts.Off.Has(FeatureThesaurus) {
+		for i := range cs {
+			cs[i].alts = a.vocab.related(cs[i].alts)
+		}
+		if stats, err = a.termStats(ctx, cs); err != nil {
+			return nil, TermStats{}, err
+		}
+	}
+	weigh(cs, stats)
+	return cs, stats, nil
+}
+
+// termStats asks the Searcher about every term of the concepts.
+func (a *Answerer) termStats(ctx context.Context, cs []concept) (TermStats, error) {
+	var terms []string
+	for _, c := range cs {
+		for _, al := range c.alts {
+			for _, t := range al.key {
+				if !slices.Contains(terms, t) {
+					terms = append(terms, t)
+				}
+			}
+		}
+	}
+	st, err := a.s.Terms(ctx, terms)
+	if err != nil {
+		return TermStats{}, fmt.Errorf("look up terms: %w", err)
+	}
+	return st, nil
+}
+
+type typoFix struct {
+	term   string
+	weight float64
+}
+
+// typoFixes returns, for a one-word concept none of whose alternatives the
+// corpus holds, the corpus words nearest to it: all those at the smallest
+// edit distance found, at most two, most frequent first.
+func typoFixes(c concept, st TermStats) []typoFix {
+	for _, al := range c.alts {
+		for _, t := range al.key {
+			if st.DocFreq[t] > 0 {
+				return nil
+			}
+		}
+	}
+	if len(c.alts[0].key) != 1 {
+		return nil
+	}
+	near := st.Near[c.alts[0].key[0]]
+	var out []typoFix
+	for _, n := range near {
+		if n.Edits != near[0].Edits || len(out) == 2 {
+			break
+		}
+		w := weightTypo1
+		if n.Edits > 1 {
+			w = weightTypo2
+		}
+		out = append(out, typoFix{n.Term, w})
+	}
+	return out
+}
+
+// appendAlt adds al unless an alternative with its key is there already
+// (then the higher weight stays).
+func appendAlt(alts []alt, al alt) []alt {
+	id := strings.Join(al.key, " ")
+	for i := range alts {
+		if strings.Join(alts[i].key, " ") == id {
+			alts[i].weight = math.Max(alts[i].weight, al.weight)
+			return alts
+		}
+	}
+	return append(alts, al)
+}
+
+// weigh sets each concept's weight from its rarity in the index: an inverse
+// document frequency over passages of its most frequent alternative (any
+// alternative satisfies the concept). A concept the corpus never mentions
+// weighs as much as the average known one: enough that a question mostly
+// about unknown things abstains, not so much that one odd word sinks a
+// question whose subjects the corpus covers.
+func weigh(cs []concept, st TermStats) {
+	n := float64(max(st.Passages, 1))
+	known, sum := 0, 0.0
+	for i := range cs {
+		df := 0
+		for _, al := range cs[i].alts {
+			df = max(df, keyDocFreq(al.key, st))
+		}
+		if df > 0 {
+			cs[i].known = true
+			cs[i].weight = idf(n, float64(df))
+			known++
+			sum += cs[i].weight
+		}
+	}
+	unknown := 1.0
+	if known > 0 {
+		unknown = sum / float64(known)
+	}
+	for i := range cs {
+		if !cs[i].known {
+			cs[i].weight = unknown
+		}
+	}
+}
+
+// keyDocFreq estimates the passages holding a phrase: at most those
+// holding its rarest word.
+func keyDocFreq(key []string, st TermStats) int {
+	df := -1
+	for _, t := range key {
+		if f := st.DocFreq[t]; df < 0 || f < df {
+			df = f
+		}
+	}
+	return max(df, 0)
+}
+
+// idf is BM25's inverse document frequency of a term held by df of n units.
+func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }

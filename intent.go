@@ -1,0 +1,238 @@
+package chokepoint
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Answer types. A question asks for a kind of thing — a date, a quantity, a
+// name, a place, a reason — and an excerpt lacking that kind of thing does
+// not answer it however many of its words it shares. The question's wh-words
+// tell the kind (the index's analyzer drops them as stop words, so they are
+// read from the cleaned text); the excerpt's surface tells whether it has
+// one.
+
+// answerType is the kind of thing a question asks for.
+type answerType uint8
+
+const (
+	typeAny answerType = iota
+	typeReason
+	typeDate
+	typeQuantity
+	typeName // a person or an organisation
+	typePlace
+)
+
+func (t answerType) String() string {
+	return [...]string{"any", "reason", "date", "quantity", "name", "place"}[t]
+}
+
+// typePatterns are tried in order on the lower-cased question; the first
+// that matches gives its type.
+var typePatterns = []struct {
+	t  answerType
+	re *regexp.Regexp
+}{
+	{typeReason, regexp.MustCompile(`\bwhy\b|\bhow come\b|\bwhat(?:'s| is| are)? (?:stopping|stops|preventing|prevents|blocking|blocks|holding back|keeps|keeping)\b|\bthe reasons?\b|\bwhat(?:'s| is) the (?:problem|catch|issue|obstacle|hurdle)\b`)},
+	{typeDate, regexp.MustCompile(`^(?:\W*)when\b|[,;:] ?when\b|\b(?:what|which) (?:year|date|month|day)\b|\b(?:since|until|till|by) when\b|\bhow long ago\b|\bwhat time\b|\bwhen (?:did|does|do|was|were|is|will|has|had|could|would|are|can)\b`)},
+	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage)\b|\bwhat % |\bhow much of\b`)},
+	{typeName, regexp.MustCompile(`^(?:\W*)who\b|\bwho(?:'s| is| was| are| were| runs| ran| leads| led| heads| owns| owned| wrote| writes| said| says| made| makes| built| builds| founded| controls| bought| buys| sold| sells| signed| announced| received| got| won| financed| funds| funded| produces| mines| refines)\b|\bwhose\b|\bwhich (?:company|companies|firm|firms|miner|miners|group|agency|person|official|minister|ceo|outlet|newspaper|site|bank|fund)\b|\bwhat (?:company|companies|firm|agency|outlet)\b`)},
+	{typePlace, regexp.MustCompile(`^(?:\W*)where\b|\bwhere(?:'s| is| are| was| were| do| does| did| will| can| would)\b|\b(?:which|what) (?:country|countries|region|regions|province|state|states|city|cities|place|places|port|nation|nations)\b`)},
+}
+
+// classify returns the type of answer the cleaned question q asks for.
+func classify(q string) answerType {
+	l := strings.ToLower(q)
+	for _, p := range typePatterns {
+		if p.re.MatchString(l) {
+			return p.t
+		}
+	}
+	return typeAny
+}
+
+// typeWords are the words that only say which type is asked for ("what
+// year", "how much"): dropped from the question's concepts once the type is
+// known, since the answer says "in 2023", not "in the year 2023".
+var typeWords = map[answerType]map[string]bool{
+	typeDate:     setOf("year", "years", "date", "dates", "month", "months", "day", "time", "when"),
+	typeQuantity: setOf("much", "many", "big", "large", "high", "share", "percentage", "percent", "proportion", "fraction", "portion", "amount", "number", "figure", "level", "size", "sum"),
+	typeName:     setOf("person", "company", "companies", "firm", "firms", "official", "name"),
+	typePlace:    setOf("country", "countries", "region", "regions", "place", "places", "nation", "nations", "located", "location"),
+}
+
+var (
+	monthRE = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`)
+	yearRE  = regexp.MustCompile(`\b(?:1[89]\d\d|20\d\d)s?\b|\bQ[1-4]\b|\b(?:last|next|this) (?:year|month|week|decade|spring|summer|autumn|fall|winter)\b|\b(?:mid|early|late)-?(?:19|20)\d\d`)
+	// A quantity: a number with a unit, a percentage, money, a scale word
+	// or a multiple.
+	quantityRE = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
+	bareNumberRE = regexp.MustCompile(`\b\d[\d,.]*\b`)
+)
+
+// typeMatch rates how well text holds the answer type t: 1 when it clearly
+// does, 0.5 for weak evidence (a bare number for a quantity, a lone
+// capitalised word for a name), 0 when not at all. asked holds the
+// question's analysed terms, so that a name the question itself gives is
+// not taken for the answer; analyze is the index's analyzer. typeAny always
+// matches.
+func typeMatch(t answerType, text string, asked map[string]bool, analyze func(string) []Token) float64 {
+	switch t {
+	case typeDate:
+		if monthRE.MatchString(text) || yearRE.MatchString(text) {
+			return 1
+		}
+		return 0
+	case typeQuantity:
+		if quantityRE.MatchString(text) {
+			return 1
+		}
+		for _, m := range bareNumberRE.FindAllString(text, -1) {
+			if !yearRE.MatchString(m) {
+				return 0.5
+			}
+		}
+		return 0
+	case typeName:
+		return nameMatch(text, asked, analyze)
+	case typePlace:
+		best := 0.0
+		for _, w := range capitalised(text) {
+			if !asked[strings.ToLower(w.word)] && places[strings.ToLower(w.word)] {
+				return 1
+			}
+			if !asked[strings.ToLower(w.word)] && !w.initial {
+				best = 0.5
+			}
+		}
+		return best
+	case typeReason:
+		return reasonMatch(text)
+	}
+	return 1
+}
+
+// nameMatch: two or more capitalised words in a row that the question does
+// not name are a name; one such word is weak evidence.
+func nameMatch(text string, asked map[string]bool, analyze func(string) []Token) float64 {
+	best := 0.0
+	run := 0
+	prevEnd := -1
+	for _, w := range capitalised(text) {
+		known := false
+		for _, t := range analyze(w.word) {
+			known = known || asked[t.Term]
+		}
+		if known || w.initial || months[w.word] || places[strings.ToLower(w.word)] {
+			run, prevEnd = 0, -1
+			continue
+		}
+		if prevEnd >= 0 && onlySpace(text[prevEnd:w.start]) {
+			run++
+		} else {
+			run = 1
+		}
+		prevEnd = w.start + len(w.word)
+		if run >= 2 {
+			return 1
+		}
+		best = 0.5
+	}
+	return best
+}
+
+func onlySpace(s string) bool { return strings.TrimSpace(s) == "" }
+
+type capWord struct {
+	word    string
+	start   int
+	initial bool // first word of a sentence, or of the text
+}
+
+// capitalised returns the words of text that begin with a capital letter.
+func capitalised(text string) []capWord {
+	var out []capWord
+	initial := true
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			if r == '.' || r == '!' || r == '?' || r == ':' || r == '•' || r == '\n' {
+				initial = true
+			}
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			c, cs := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(c) && c != '\'' && c != '’' && c != '-' {
+				break
+			}
+			j += cs
+		}
+		if unicode.IsUpper(r) {
+			out = append(out, capWord{word: strings.TrimRight(text[i:j], "'’-"), start: i, initial: initial})
+		}
+		initial = false
+		i = j
+	}
+	return out
+}
+
+var months = setOf("January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+	"Friday", "Saturday", "Sunday")
+
+// reasonCues mark a sentence that gives a cause, a lack or an obstacle.
+// Matched as word prefixes on the lower-cased text.
+var reasonCues = []string{
+	"because", "due to", "since ", "as a result", "owing to", "thanks to", "given ", "lack", "fail",
+	"unable", "cannot", "can't", "not ", "n't", "without", "no ", "never", "require", "depend",
+	"rely", "reli", "dominat", "control", "sanction", "ban", "restrict", "limit", "barrier", "obstacle",
+	"hurdle", "bottleneck", "risk", "cost", "expensive", "shortage", "gap", "too ", "only ",
+	"problem", "challenge", "difficult", "hard", "slow", "delay", "uncertain", "unproven", "why",
+	"so that", "in order to", "means", "leave", "leaves", "forc", "block", "prevent", "hinder",
+}
+
+// reasonMatch rates how much text reads as a reason: one cue is weak
+// evidence, two or more strong.
+func reasonMatch(text string) float64 {
+	l := " " + strings.ToLower(strings.ReplaceAll(text, "’", "'")) + " "
+	n := 0
+	for _, c := range reasonCues {
+		if strings.Contains(l, " "+c) || c == "n't" && strings.Contains(l, c) {
+			n++
+			if n == 2 {
+				return 1
+			}
+		}
+	}
+	return 0.5 * float64(n)
+}
+
+// places are country, region and capital names (lower case) that answer a
+// where-question.
+var places = setOf(
+	"afghanistan", "africa", "alaska", "albania", "algeria", "angola", "antarctica", "arctic", "argentina",
+	"armenia", "asia", "australia", "austria", "azerbaijan", "bangladesh", "belarus", "belgium", "bolivia",
+	"bosnia", "botswana", "brazil", "britain", "bulgaria", "burma", "burundi", "california", "cambodia",
+	"cameroon", "canada", "chile", "china", "colombia", "congo", "croatia", "cuba", "czechia", "denmark",
+	"ecuador", "egypt", "england", "estonia", "ethiopia", "europe", "finland", "france", "gabon", "georgia",
+	"germany", "ghana", "greece", "greenland", "guinea", "guyana", "hungary", "iceland", "idaho", "india",
+	"indonesia", "iran", "iraq", "ireland", "israel", "italy", "japan", "jordan", "kazakhstan", "kenya",
+	"korea", "kosovo", "kyrgyzstan", "laos", "latvia", "lithuania", "madagascar", "malawi", "malaysia",
+	"mali", "mauritania", "mexico", "mongolia", "montana", "morocco", "mozambique", "myanmar", "namibia",
+	"nevada", "netherlands", "niger", "nigeria", "norway", "oman", "pakistan", "peru", "philippines",
+	"poland", "portugal", "qatar", "quebec", "romania", "russia", "rwanda", "saskatchewan", "serbia",
+	"singapore", "slovakia", "slovenia", "spain", "sweden", "switzerland", "taiwan", "tajikistan",
+	"tanzania", "texas", "thailand", "tibet", "turkey", "turkmenistan", "uganda", "ukraine", "uzbekistan",
+	"venezuela", "vietnam", "wyoming", "xinjiang", "yemen", "zambia", "zimbabwe", "america", "kachin",
+	"jiangxi", "guangdong", "guangxi", "fujian", "sichuan", "inner", "mongolian", "baotou", "goiás", "goias",
+	"malaysia", "kuantan", "kalgoorlie", "pahang", "queensland", "ontario", "alberta", "siberia", "urals",
+	"yakutia", "murmansk", "kola", "norilsk", "beijing", "moscow", "kyiv", "kiev", "washington", "brussels",
+	"tokyo", "canberra", "ottawa", "jakarta", "kinshasa", "delhi", "seoul", "london", "paris", "berlin",
+	"sulawesi", "katanga", "lualaba", "pilbara", "patagonia", "andes", "sahel", "balkans", "caucasus",
+)

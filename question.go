@@ -1,0 +1,119 @@
+package chokepoint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Stage 1 of an answer: the question as Discord delivers it becomes plain
+// words. Mentions, channel links, custom emoji and timestamps are Discord
+// markup, not words; Markdown markers and emoji are decoration; "cant" and
+// "whats" are how people type "can't" and "what's"; none may reach the
+// index as a term.
+
+// discordMarkup matches user, role and channel mentions, custom emoji,
+// timestamps, @everyone/@here and typed @names, and links.
+var discordMarkup = regexp.MustCompile(`<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFR])?)>|@\w+|https?://\S+|:[a-z0-9_+-]+:`)
+
+// maskedLink matches a Markdown link, whose text is kept.
+var maskedLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+
+// contractions restores the apostrophe people leave out, so the stop list
+// recognises the word; and spells out the shorthand of chat.
+var contractions = map[string]string{
+	"cant": "can't", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't",
+	"arent": "aren't", "wasnt": "wasn't", "werent": "weren't", "wont": "won't", "wouldnt": "wouldn't",
+	"couldnt": "couldn't", "shouldnt": "shouldn't", "hasnt": "hasn't", "havent": "haven't",
+	"hadnt": "hadn't", "whats": "what's", "whos": "who's", "wheres": "where's", "hows": "how's",
+	"whys": "why's", "thats": "that's", "theres": "there's", "im": "i'm", "ive": "i've",
+	"youre": "you're", "theyre": "they're", "u": "you", "ur": "your", "r": "are", "y": "why",
+	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "abt": "about", "bc": "because",
+	"cuz": "because", "coz": "because", "bcos": "because", "tho": "though", "thru": "through",
+	"w/": "with", "w/o": "without", "ppl": "people", "govt": "government", "gov't": "government",
+	"yr": "year", "yrs": "years", "b/c": "because", "n": "and", "&": "and",
+}
+
+// CleanQuestion turns a question as typed in Discord into plain text:
+// mentions, channel links, custom and Unicode emoji, links and Markdown
+// markers removed (a masked link keeps its text), curly apostrophes
+// straightened, chat spellings ("cant", "whats", "u") restored, white space
+// folded. It returns ErrQuestionTooLong past MaxQuestionLen bytes and
+// ErrEmptyQuestion when no word is left.
+func CleanQuestion(q string) (string, error) {
+	if len(q) > MaxQuestionLen {
+		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrQuestionTooLong, len(q), MaxQuestionLen)
+	}
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, " ")
+	}
+	q = maskedLink.ReplaceAllString(q, "$1")
+	q = discordMarkup.ReplaceAllString(q, " ")
+	var b strings.Builder
+	for _, line := range strings.Split(q, "\n") {
+		// Block quotes, headings, subtext and list markers open a line.
+		line = strings.TrimLeft(line, " \t")
+		for _, p := range []string{">>> ", "> ", "-# ", "### ", "## ", "# ", "- ", "* ", "• "} {
+			line = strings.TrimPrefix(line, p)
+		}
+		b.WriteString(line)
+		b.WriteByte(' ')
+	}
+	q = strings.Map(func(r rune) rune {
+		switch {
+		case r == '’' || r == '‘':
+			return '\''
+		case r == '*' || r == '_' || r == '~' || r == '|' || r == '`' || r == '#':
+			return ' ' // Markdown markers
+		case r == '\u200d' || unicode.Is(unicode.Variation_Selector, r) || r >= 0x1F3FB && r <= 0x1F3FF:
+			return -1 // emoji joiners, presentation selectors, skin tones
+		case unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || unicode.IsControl(r) || unicode.Is(unicode.Co, r):
+			return ' ' // emoji and other symbols, control characters
+		}
+		return r
+	}, b.String())
+	words := strings.Fields(q)
+	for i, w := range words {
+		core := strings.TrimRight(w, "?!.,;:")
+		if r, ok := contractions[strings.ToLower(core)]; ok {
+			words[i] = r + w[len(core):]
+		}
+	}
+	q = strings.Join(words, " ")
+	if !strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return "", ErrEmptyQuestion
+	}
+	return q, nil
+}
+
+// filler are words of a question that say nothing about what it asks:
+// greetings, politeness, chat filler, and the words that ask about the text
+// itself ("what does the article say about …"). The index's stop list
+// misses them; they are dropped from the question's concepts. Matched on
+// the lower-cased surface word.
+var filler = setOf(
+	// greetings, politeness, addressing the bot
+	"hi", "hey", "heya", "hello", "hallo", "yo", "hiya", "howdy", "greetings", "morning", "evening",
+	"afternoon", "sup", "please", "pls", "plz", "pleeease", "thanks", "thank", "thx", "ty", "cheers",
+	"bot", "chokepoint", "guys", "folks", "everyone", "anyone", "someone", "somebody", "mate", "team",
+	// chat filler and hedges
+	"lol", "lmao", "haha", "ok", "okay", "um", "uh", "umm", "hmm", "well", "just", "actually",
+	"basically", "really", "quick", "question", "questions", "curious", "wondering", "wonder", "know",
+	"tell", "explain", "help", "like", "kind", "sort", "thing", "things", "stuff", "roughly",
+	"approximately", "exactly", "idea", "eli5", "tldr", "btw", "fyi", "anyway", "also", "ask",
+	"asking", "got", "get", "gets", "getting", "bit", "lot", "lots", "say", "says", "said", "saying",
+	"mention", "mentions", "mentioned", "talk", "talks", "talking", "discuss", "discussed",
+	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
+	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
+	"think", "want", "need", "exist", "exists", "anything", "something", "way",
+)
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
