@@ -69,7 +69,7 @@ var (
 	yearRE  = regexp.MustCompile(`\b(?:1[89]\d\d|20\d\d)s?\b|\bQ[1-4]\b|\b(?:last|next|this) (?:year|month|week|decade|spring|summer|autumn|fall|winter)\b|\b(?:mid|early|late)-?(?:19|20)\d\d`)
 	// A quantity: a number with a unit, a percentage, money, a scale word
 	// or a multiple.
-	quantityRE = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
+	quantityRE   = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
 	bareNumberRE = regexp.MustCompile(`\b\d[\d,.]*\b`)
 )
 

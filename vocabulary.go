@@ -32,7 +32,7 @@ type Vocabulary struct {
 type compiledVocabulary struct {
 	analyze func(string) []Token
 	// entries by their trigger's first term; longest triggers first.
-	entries map[string][]vocabEntry
+	entries   map[string][]vocabEntry
 	thesaurus map[string][]string
 }
 

@@ -3,8 +3,8 @@ package index
 import (
 	"context"
 	"errors"
-	"slices"
 	"reflect"
+	"slices"
 	"testing"
 
 	"chokepoint"
