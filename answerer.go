@@ -33,7 +33,7 @@ type Options struct {
 	// its closest passages; default DefaultClosestConfidence.
 	ClosestConfidence float64
 	// MaxExcerpt is the longest two-sentence excerpt in bytes; a single
-	// longer sentence is still quoted whole. Default 350.
+	// longer sentence is still quoted whole. Default 450.
 	MaxExcerpt int
 	// Suggestions is how many titles an abstaining answer names; default 3.
 	Suggestions int
@@ -47,7 +47,7 @@ type Options struct {
 
 // Abstention thresholds, calibrated on the benchmark's development split.
 const (
-	DefaultMinConfidence     = 0.4
+	DefaultMinConfidence     = 0.35
 	DefaultClosestConfidence = 0.25
 )
 
@@ -69,7 +69,7 @@ func (o Options) withDefaults() Options {
 		o.ClosestConfidence = DefaultClosestConfidence
 	}
 	if o.MaxExcerpt <= 0 {
-		o.MaxExcerpt = 350
+		o.MaxExcerpt = 450
 	}
 	if o.Suggestions <= 0 {
 		o.Suggestions = 3
@@ -103,6 +103,10 @@ const (
 	FeatureContext
 	// FeatureTwoSentences lets an excerpt be two adjacent sentences.
 	FeatureTwoSentences
+	// FeatureWhyNot, for a why-not question, weighs its subject as much as
+	// its heaviest concept and favours windows stating what the subject
+	// lacks.
+	FeatureWhyNot
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -117,6 +121,7 @@ var FeatureNames = []struct {
 	{"answer type", FeatureAnswerType},
 	{"passage/article/section context", FeatureContext},
 	{"two-sentence excerpts", FeatureTwoSentences},
+	{"why-not subject and lack", FeatureWhyNot},
 }
 
 // Has reports whether f holds every feature of g.
@@ -162,14 +167,10 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	for i := range cands {
 		cands[i].words = wordSet(a.passageSentences(cands[i].hit.Passage), cands[i].win)
 	}
-	picked := pick(cands, a.opts.MaxCitations+a.opts.MoreCitations)
-	ans.Citations, ans.More = number(picked, a.opts.MaxCitations, minShownShare)
+	picked := pick(proseForSummaries(cands), a.opts.MaxCitations+a.opts.MoreCitations)
+	ans.Citations, ans.More = number(picked, a.opts.MaxCitations)
 	return ans, nil
 }
-
-// minShownShare: an excerpt after the first is shown only when it holds at
-// least this share of what the first holds; a weaker one waits under More.
-const minShownShare = 0.5
 
 // Search returns up to n passages for query, expanded exactly as Answer
 // expands questions; no match is an empty slice.
@@ -191,7 +192,7 @@ func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (questi
 	if err != nil {
 		return question{}, nil, fmt.Errorf("expand %q: %w", clean, err)
 	}
-	q := newQuestion(clean, cs, t)
+	q := newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
 	var groups [][]string
 	for _, c := range cs {
 		if c.known {
@@ -240,4 +241,55 @@ func (a *Answerer) cachedTerms(key, text string) []string {
 	terms = slices.Clip(terms)
 	a.cache.put(key, text, terms)
 	return terms
+}
+
+// Explanation says how the Answerer reads a question: what `chokepoint ask
+// --explain` prints, so a curator can see why an answer came out as it did.
+type Explanation struct {
+	// Question is the question as cleaned.
+	Question string
+	// Type is the kind of answer asked for: "any", "reason", "date",
+	// "quantity", "name" or "place".
+	Type string
+	// Concepts are the question's concepts, in order.
+	Concepts []ExplainedConcept
+}
+
+// ExplainedConcept is one concept of an Explanation.
+type ExplainedConcept struct {
+	// Weight is the concept's rarity in the corpus; Known is false when no
+	// alternative occurs in it.
+	Weight float64
+	Known  bool
+	// Alternatives are the phrasings that satisfy it, with their weights.
+	Alternatives []ExplainedAlternative
+}
+
+// ExplainedAlternative is one phrasing of a concept.
+type ExplainedAlternative struct {
+	Text   string
+	Weight float64
+}
+
+// Explain returns how Answer reads question, with the same errors as
+// Answer.
+func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, error) {
+	clean, err := CleanQuestion(question)
+	if err != nil {
+		return Explanation{}, err
+	}
+	t := classify(clean)
+	cs, _, err := a.expand(ctx, clean, t)
+	if err != nil {
+		return Explanation{}, fmt.Errorf("expand %q: %w", clean, err)
+	}
+	ex := Explanation{Question: clean, Type: t.String()}
+	for _, c := range cs {
+		ec := ExplainedConcept{Weight: c.weight, Known: c.known}
+		for _, al := range c.alts {
+			ec.Alternatives = append(ec.Alternatives, ExplainedAlternative{Text: al.text, Weight: al.weight})
+		}
+		ex.Concepts = append(ex.Concepts, ec)
+	}
+	return ex, nil
 }

@@ -66,7 +66,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if w == "much" || w == "many" {
 				continue
 			}
-		} else if filler[w] || typeWords[t][w] {
+		} else if filler[w] || typeWords[t][w] || isStopTypo(w) {
 			continue
 		}
 		terms = append(terms, tok.Term)
@@ -96,6 +96,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 	if !a.opts.Off.Has(FeatureTypos) {
 		var fixed bool
 		for i := range cs {
+			// A word of English the corpus lacks is a word the corpus does
+			// not use ("bread"), not a typo of one it does ("break").
+			if a.vocab.isWord(cs[i].alts[0].text) {
+				continue
+			}
 			if fixes := typoFixes(cs[i], stats); len(fixes) > 0 {
 				for _, f := range fixes {
 					fc, _ := a.vocab.concept([]string{f.term}, f.term, !a.opts.Off.Has(FeatureVocabulary))
@@ -107,6 +112,9 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 				fixed = true
 			}
 		}
+		if a.decompound(ctx, cs, stats) {
+			fixed = true
+		}
 		if fixed {
 			if stats, err = a.termStats(ctx, cs); err != nil {
 				return nil, TermStats{}, err
@@ -114,14 +122,19 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		}
 	}
 	if !a.opts.Off.Has(FeatureThesaurus) {
+		// Only for words the corpus seldom uses: where the question's own
+		// word is common in the corpus, its synonyms add only noise (a word
+		// has many senses; the corpus uses it in its own).
 		for i := range cs {
-			cs[i].alts = a.vocab.related(cs[i].alts)
+			if maxDocFreq(cs[i], stats) <= thesaurusMaxDocFreq {
+				cs[i].alts = a.vocab.related(cs[i].alts)
+			}
 		}
 		if stats, err = a.termStats(ctx, cs); err != nil {
 			return nil, TermStats{}, err
 		}
 	}
-	weigh(cs, stats)
+	weigh(cs, stats, a.vocab.common)
 	return cs, stats, nil
 }
 
@@ -142,6 +155,58 @@ func (a *Answerer) termStats(ctx context.Context, cs []concept) (TermStats, erro
 		return TermStats{}, fmt.Errorf("look up terms: %w", err)
 	}
 	return st, nil
+}
+
+// decompound gives each one-word concept the corpus lacks, typed as one
+// word where the corpus writes two ("cutoff", "payback"), the two words as
+// an alternative. It reports whether it added any.
+func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) bool {
+	type split struct {
+		concept int
+		text    string
+		key     []string
+	}
+	var splits []split
+	var parts []string
+	for i, c := range cs {
+		w := c.alts[0].text
+		if len(c.alts[0].key) != 1 || len(w) < 6 || keyDocFreq(c.alts[0].key, st) > 0 || len(c.alts) > 1 {
+			continue
+		}
+		for k := 3; k <= len(w)-2; k++ {
+			l, r := a.s.Analyze(w[:k]), a.s.Analyze(w[k:])
+			var key []string
+			for _, t := range append(l, r...) {
+				key = append(key, t.Term)
+			}
+			// Each half is a word, or a stop word the index drops ("off").
+			if len(l) <= 1 && len(r) <= 1 && len(key) > 0 {
+				splits = append(splits, split{i, w[:k] + " " + w[k:], key})
+				parts = append(parts, key...)
+			}
+		}
+	}
+	if len(splits) == 0 {
+		return false
+	}
+	pst, err := a.s.Terms(ctx, parts)
+	if err != nil {
+		return false // a missing alternative, not a failed answer
+	}
+	added := false
+	for _, sp := range splits {
+		if slices.ContainsFunc(sp.key, func(t string) bool { return pst.DocFreq[t] == 0 }) {
+			continue
+		}
+		// Half a stop word leaves one word: a looser match.
+		w := weightTypo1
+		if len(sp.key) == 1 {
+			w = weightTypo2
+		}
+		cs[sp.concept].alts = appendAlt(cs[sp.concept].alts, alt{text: sp.text, key: sp.key, weight: w})
+		added = true
+	}
+	return added
 }
 
 type typoFix struct {
@@ -194,10 +259,14 @@ func appendAlt(alts []alt, al alt) []alt {
 // weigh sets each concept's weight from its rarity in the index: an inverse
 // document frequency over passages of its most frequent alternative (any
 // alternative satisfies the concept). A concept the corpus never mentions
-// weighs as much as the average known one: enough that a question mostly
-// about unknown things abstains, not so much that one odd word sinks a
-// question whose subjects the corpus covers.
-func weigh(cs []concept, st TermStats) {
+// weighs as much as the average known one when it is a common English word
+// (common says which): enough that a question mostly about unknown things
+// abstains, not so much that one odd word ("gripe") sinks a question whose
+// subjects the corpus covers. An unknown word that is not common English is
+// a name or a term of art ("Zimbabwe", "hafnium"): the question is about
+// something the corpus does not discuss, and the concept weighs
+// unknownNameWeight times the heaviest known one.
+func weigh(cs []concept, st TermStats, common func(string) bool) {
 	n := float64(max(st.Passages, 1))
 	known, sum := 0, 0.0
 	for i := range cs {
@@ -212,15 +281,41 @@ func weigh(cs []concept, st TermStats) {
 			sum += cs[i].weight
 		}
 	}
-	unknown := 1.0
+	unknown, heaviest := 1.0, 1.0
 	if known > 0 {
 		unknown = sum / float64(known)
-	}
-	for i := range cs {
-		if !cs[i].known {
-			cs[i].weight = unknown
+		heaviest = 0
+		for _, c := range cs {
+			heaviest = math.Max(heaviest, c.weight)
 		}
 	}
+	for i := range cs {
+		switch {
+		case cs[i].known:
+		case common == nil || common(cs[i].alts[0].text):
+			cs[i].weight = unknown
+		default:
+			cs[i].weight = unknownNameWeight * heaviest
+		}
+	}
+}
+
+// unknownNameWeight is how much more than the heaviest known concept an
+// unknown name weighs.
+var unknownNameWeight = 8.0
+
+// thesaurusMaxDocFreq is the most passages a concept may be found in and
+// still be widened with the thesaurus.
+var thesaurusMaxDocFreq = 2.0
+
+// maxDocFreq returns the passages holding the concept's most frequent
+// alternative.
+func maxDocFreq(c concept, st TermStats) float64 {
+	df := 0
+	for _, al := range c.alts {
+		df = max(df, keyDocFreq(al.key, st))
+	}
+	return float64(df)
 }
 
 // keyDocFreq estimates the passages holding a phrase: at most those

@@ -24,10 +24,13 @@ const (
 	typeQuantity
 	typeName // a person or an organisation
 	typePlace
+	// typeLack is a why-not question ("why can't Russia replace China?"):
+	// its answer says what its subject lacks or what stands in its way.
+	typeLack
 )
 
 func (t answerType) String() string {
-	return [...]string{"any", "reason", "date", "quantity", "name", "place"}[t]
+	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack"}[t]
 }
 
 // typePatterns are tried in order on the lower-cased question; the first
@@ -43,11 +46,17 @@ var typePatterns = []struct {
 	{typePlace, regexp.MustCompile(`^(?:\W*)where\b|\bwhere(?:'s| is| are| was| were| do| does| did| will| can| would)\b|\b(?:which|what) (?:country|countries|region|regions|province|state|states|city|cities|place|places|port|nation|nations)\b`)},
 }
 
+// negation matches a negated verb of a question.
+var negation = regexp.MustCompile(`n't\b|\b(?:not|cannot|never|no longer)\b`)
+
 // classify returns the type of answer the cleaned question q asks for.
 func classify(q string) answerType {
 	l := strings.ToLower(q)
 	for _, p := range typePatterns {
 		if p.re.MatchString(l) {
+			if p.t == typeReason && negation.MatchString(l) {
+				return typeLack
+			}
 			return p.t
 		}
 	}
@@ -69,7 +78,7 @@ var (
 	yearRE  = regexp.MustCompile(`\b(?:1[89]\d\d|20\d\d)s?\b|\bQ[1-4]\b|\b(?:last|next|this) (?:year|month|week|decade|spring|summer|autumn|fall|winter)\b|\b(?:mid|early|late)-?(?:19|20)\d\d`)
 	// A quantity: a number with a unit, a percentage, money, a scale word
 	// or a multiple.
-	quantityRE   = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
+	quantityRE   = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several hundred|a few hundred|a thousand|a million|a billion)(?:[- ](?:to|or)[- ]\w+)?\s+(?:hundred|thousand|million|billion|tonnes?|tons|kilograms?|kilogram|grams?|percent|per cent|years|months|weeks|days|times|vessels|ships|companies|plants|mines|projects|workers)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
 	bareNumberRE = regexp.MustCompile(`\b\d[\d,.]*\b`)
 )
 
@@ -99,21 +108,40 @@ func typeMatch(t answerType, text string, asked map[string]bool, analyze func(st
 	case typeName:
 		return nameMatch(text, asked, analyze)
 	case typePlace:
-		best := 0.0
-		for _, w := range capitalised(text) {
-			if !asked[strings.ToLower(w.word)] && places[strings.ToLower(w.word)] {
-				return 1
-			}
-			if !asked[strings.ToLower(w.word)] && !w.initial {
-				best = 0.5
-			}
-		}
-		return best
+		return placeMatch(text, asked)
 	case typeReason:
 		return reasonMatch(text)
+	case typeLack:
+		if lackCue.MatchString(text) {
+			return 1
+		}
+		return 0.5 * reasonMatch(text)
 	}
 	return 1
 }
+
+// placeMatch: a capitalised word the question does not name is a place
+// when it is a known place name or follows a preposition of place ("at
+// Eneabba", "north of Perth"); any other such word is weak evidence.
+func placeMatch(text string, asked map[string]bool) float64 {
+	best := 0.0
+	for _, w := range capitalised(text) {
+		l := strings.ToLower(w.word)
+		if asked[l] || months[w.word] {
+			continue
+		}
+		if places[l] || locative.MatchString(text[:w.start]) {
+			return 1
+		}
+		if !w.initial {
+			best = 0.5
+		}
+	}
+	return best
+}
+
+// locative matches text ending in a preposition of place.
+var locative = regexp.MustCompile(`(?i)\b(?:in|at|near|outside|inside|across|within|from|north of|south of|east of|west of|based in|located in)\s+(?:the\s+)?$`)
 
 // nameMatch: two or more capitalised words in a row that the question does
 // not name are a name; one such word is weak evidence.
@@ -174,7 +202,9 @@ func capitalised(text string) []capWord {
 			j += cs
 		}
 		if unicode.IsUpper(r) {
-			out = append(out, capWord{word: strings.TrimRight(text[i:j], "'’-"), start: i, initial: initial})
+			w := strings.TrimRight(text[i:j], "'’-")
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+			out = append(out, capWord{word: w, start: i, initial: initial})
 		}
 		initial = false
 		i = j
@@ -196,6 +226,10 @@ var reasonCues = []string{
 	"problem", "challenge", "difficult", "hard", "slow", "delay", "uncertain", "unproven", "why",
 	"so that", "in order to", "means", "leave", "leaves", "forc", "block", "prevent", "hinder",
 }
+
+// lackCue matches a statement that something is missing, short or in the
+// way.
+var lackCue = regexp.MustCompile(`(?i)\b(?:lack|lacks|lacking|lacked|no|not|without|fail|fails|failed|unable|cannot|absence|absent|shortage|short of|insufficient|missing|gap|barrier|obstacle|hurdle|bottleneck|sanction\w*|ban|banned|never)\b|n't\b`)
 
 // reasonMatch rates how much text reads as a reason: one cue is weak
 // evidence, two or more strong.

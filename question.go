@@ -33,7 +33,9 @@ var contractions = map[string]string{
 	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "abt": "about", "bc": "because",
 	"cuz": "because", "coz": "because", "bcos": "because", "tho": "though", "thru": "through",
 	"w/": "with", "w/o": "without", "ppl": "people", "govt": "government", "gov't": "government",
-	"yr": "year", "yrs": "years", "b/c": "because", "n": "and", "&": "and",
+	"yr": "year", "yrs": "years", "b/c": "because", "n": "and", "&": "and", "gonna": "going to",
+	"wanna": "want to", "gotta": "got to", "avg": "average", "max": "maximum", "min": "minimum",
+	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 }
 
 // CleanQuestion turns a question as typed in Discord into plain text:
@@ -103,12 +105,60 @@ var filler = setOf(
 	"basically", "really", "quick", "question", "questions", "curious", "wondering", "wonder", "know",
 	"tell", "explain", "help", "like", "kind", "sort", "thing", "things", "stuff", "roughly",
 	"approximately", "exactly", "idea", "eli5", "tldr", "btw", "fyi", "anyway", "also", "ask",
-	"asking", "got", "get", "gets", "getting", "bit", "lot", "lots", "say", "says", "said", "saying",
+	"asking", "q", "versus", "got", "get", "gets", "getting", "bit", "lot", "lots", "say", "says", "said", "saying",
 	"mention", "mentions", "mentioned", "talk", "talks", "talking", "discuss", "discussed",
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
 )
+
+// stopWords are the longer function words of English, which the index
+// drops: a word one typo from one of them ("befor", "becuase") is that
+// word, not a term to look for.
+var stopWords = []string{"about", "above", "after", "again", "against", "because", "before", "being",
+	"below", "between", "could", "doesn't", "during", "further", "having", "other", "should",
+	"their", "there", "these", "those", "through", "under", "until", "where", "which", "while",
+	"would", "yourself", "themselves"}
+
+// isStopTypo reports whether w is one edit (or one swap of neighbours)
+// from a stop word.
+func isStopTypo(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, s := range stopWords {
+		if w != s && editDistance(w, s) <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// editDistance is the Damerau–Levenshtein distance (optimal string
+// alignment) between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

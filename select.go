@@ -1,5 +1,7 @@
 package chokepoint
 
+import "slices"
+
 // Stage 6 of an answer: excerpts are picked from the candidates, best
 // first. An excerpt nearly the same as one already picked (a quote repeated
 // in another article, the summary bullet of a paragraph already quoted)
@@ -31,21 +33,71 @@ func pick(cands []candidate, n int) []candidate {
 	return picked
 }
 
-// number splits picked excerpts into the citations shown (at most max;
-// after the first, only those covering at least minShare of what the first
-// covers) and the further ones, numbering the shown from 1 and the rest on
-// from them.
-func number(picked []candidate, max int, minShare float64) (shown, more []Citation) {
-	var rest []candidate
-	for i, c := range picked {
-		if i < max && (i == 0 || c.coverage >= minShare*picked[0].coverage) {
-			shown = append(shown, c.citation(len(shown)+1))
-		} else {
-			rest = append(rest, c)
+// proseForSummaries puts, in the place of a list item that summarises a
+// point ("• Russia lacks critical processing infrastructure" in a Highlights
+// box), the prose of the same article that makes that point: a window
+// holding at least summaryContainment of the item's terms and every
+// concept the item matched. The prose argues what the bullet only states,
+// and quotes the article's own words in context. cands is best first; the
+// prose leaves its own place.
+func proseForSummaries(cands []candidate) []candidate {
+	out := slices.Clone(cands)
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		if c.hit.Passage.Kind != List || len(c.words) == 0 {
+			continue
+		}
+		for j := i + 1; j < len(out); j++ {
+			p := out[j]
+			if p.hit.Passage.Kind == List || p.hit.Passage.DocID != c.hit.Passage.DocID || containment(c.words, p.words) < summaryContainment || !holdsAll(p.matched, c.matched) {
+				continue
+			}
+			p.score = c.score
+			out[i] = p
+			out = slices.Delete(out, j, j+1)
+			break
 		}
 	}
-	for _, c := range rest {
-		more = append(more, c.citation(len(shown)+len(more)+1))
+	return out
+}
+
+// summaryContainment is the share of a list item's terms a prose window
+// must hold to stand for it.
+const summaryContainment = 0.75
+
+// containment is the share of a's terms that b holds.
+func containment(a, b map[string]bool) float64 {
+	if len(a) == 0 {
+		return 0
+	}
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a))
+}
+
+// holdsAll reports whether every concept matched in want is matched in got.
+func holdsAll(got, want []float64) bool {
+	for k := range want {
+		if want[k] > 0 && got[k] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// number splits picked excerpts into the citations shown (the first max)
+// and the further ones, numbered on from them.
+func number(picked []candidate, max int) (shown, more []Citation) {
+	for i, c := range picked {
+		if i < max {
+			shown = append(shown, c.citation(i+1))
+		} else {
+			more = append(more, c.citation(i+1))
+		}
 	}
 	return shown, more
 }

@@ -144,6 +144,72 @@ func (cv *compiledVocabulary) related(alts []alt) []alt {
 	return out
 }
 
+// common reports whether word is common English: a headword of the
+// thesaurus, or a short word (a chat abbreviation: "q", "vs"). Without a
+// thesaurus every word counts as common.
+func (cv *compiledVocabulary) common(word string) bool {
+	if len(cv.thesaurus) == 0 || len(word) <= 3 {
+		return true
+	}
+	return cv.isWord(word)
+}
+
+// isWord reports whether word is a word of English as the thesaurus knows
+// them (in a base or inflected form); false without a thesaurus.
+func (cv *compiledVocabulary) isWord(word string) bool {
+	if len(cv.thesaurus) == 0 {
+		return false
+	}
+	w := strings.ToLower(word)
+	if _, ok := cv.thesaurus[w]; ok {
+		return true
+	}
+	// Inflected forms: the thesaurus lists base forms. A short base ending
+	// consonant-vowel-consonant doubles its last letter before -ed and -ing
+	// ("shred", "shredded"): without it the word is a typo.
+	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies"} {
+		if b, ok := strings.CutSuffix(w, suf); ok && len(b) > 2 {
+			if _, ok := cv.thesaurus[b]; ok && !((suf == "ed" || suf == "ing") && doublesLast(b)) {
+				return true
+			}
+			if suf == "ed" || suf == "ing" {
+				if n := len(b); n > 3 && b[n-1] == b[n-2] && doublesLast(b[:n-1]) {
+					if _, ok := cv.thesaurus[b[:n-1]]; ok {
+						return true
+					}
+				}
+			}
+			if suf == "ies" {
+				if _, ok := cv.thesaurus[b+"y"]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// doublesLast reports whether a one-syllable word ends consonant, vowel,
+// consonant (not w, x or y), so that English doubles its last letter before
+// -ed and -ing.
+func doublesLast(w string) bool {
+	vowel := func(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
+	n := len(w)
+	if n < 3 || n > 5 || strings.IndexByte("wxy", w[n-1]) >= 0 {
+		return false
+	}
+	if vowel(w[n-1]) || !vowel(w[n-2]) || vowel(w[n-3]) {
+		return false
+	}
+	syllables := 0
+	for i := 0; i < n; i++ {
+		if vowel(w[i]) && (i == 0 || !vowel(w[i-1])) {
+			syllables++
+		}
+	}
+	return syllables == 1
+}
+
 func (cv *compiledVocabulary) key(text string) []string {
 	var out []string
 	for _, t := range cv.analyze(text) {

@@ -133,8 +133,8 @@ func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
 //go:embed thesaurus.txt
 var thesaurusText string
 
-// thesaurus parses the embedded thesaurus once: lines "word<TAB>alt,alt…",
-// "#" comments.
+// thesaurus parses the embedded thesaurus once: lines "word<TAB>alt,alt…"
+// or "word" alone (a word of English without alternatives), "#" comments.
 var thesaurus = sync.OnceValue(func() map[string][]string { return parseThesaurus(thesaurusText) })
 
 func parseThesaurus(data string) map[string][]string {
@@ -143,9 +143,12 @@ func parseThesaurus(data string) map[string][]string {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		word, alts, ok := strings.Cut(line, "\t")
-		if !ok || word == "" {
+		word, alts, _ := strings.Cut(line, "\t")
+		if word == "" {
 			continue
+		}
+		if _, ok := m[word]; !ok {
+			m[word] = nil // listed, even without alternatives
 		}
 		for _, a := range strings.Split(alts, ",") {
 			if a = strings.TrimSpace(a); a != "" {

@@ -18,6 +18,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "ask", "[flags] QUESTION", "Answers QUESTION with quoted excerpts of the corpus, each with a numbered citation.")
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	explain := fs.Bool("explain", false, "first print how the question is read: its answer type and concepts")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +31,11 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer e.Close()
+	if *explain && !*asJSON {
+		if ex, err := e.answerer.Explain(ctx, question); err == nil {
+			io.WriteString(env.stdout, renderExplanation(ex))
+		}
+	}
 	ans, err := e.answerer.Answer(ctx, question)
 	if errors.Is(err, chokepoint.ErrQuestionTooLong) {
 		return usagef("ask: %v", err)
@@ -288,4 +294,23 @@ func queryEngine(ctx context.Context, env *environment, c commonFlags) (*engine,
 		return nil, err
 	}
 	return openEngine(ctx, cfg, env.getenv, env.stderr, nil, true)
+}
+
+// renderExplanation prints how the Answerer reads a question.
+func renderExplanation(ex chokepoint.Explanation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "question: %s\nanswer type: %s\n", ex.Question, ex.Type)
+	for i, c := range ex.Concepts {
+		var alts []string
+		for _, a := range c.Alternatives {
+			alts = append(alts, fmt.Sprintf("%s (%.2f)", a.Text, a.Weight))
+		}
+		known := ""
+		if !c.Known {
+			known = ", not in the corpus"
+		}
+		fmt.Fprintf(&b, "concept %d, weight %.2f%s: %s\n", i+1, c.Weight, known, strings.Join(alts, ", "))
+	}
+	b.WriteString("\n")
+	return b.String()
 }
