@@ -17,7 +17,9 @@ func cmdCorpus(ctx context.Context, env *environment, args []string) error {
 	var c commonFlags
 	fs := newFlagSet(env, "corpus add", "[flags] URL", `Fetches a web page, extracts the article's main text and saves it in the corpus
 directory as Markdown with front matter (title, url, source, published), then
-updates the index.`)
+updates the index. An article fetched before from the same URL is replaced;
+one with the same title from another URL is kept and the new one gets a
+numbered file name.`)
 	c.register(fs)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
@@ -40,11 +42,15 @@ updates the index.`)
 	lib := newLibrary(e, nil)
 	// The same path as /corpus add url: fetch, validate, write, index, and
 	// put the corpus back as it was when any step fails.
-	doc, err := lib.AddURL(ctx, fs.Arg(0))
+	doc, replaced, err := lib.addURL(ctx, fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("corpus add: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "Added %q as %s (%d passages); the index now holds %d documents.\n",
-		doc.Title, filepath.Join(cfg.Corpus, filepath.FromSlash(doc.Path)), len(doc.Passages), e.idx.Stats().Documents)
+	how := "Added"
+	if replaced {
+		how = "Replaced the article from the same URL with"
+	}
+	fmt.Fprintf(env.stdout, "%s %q as %s (%d passages); the index now holds %d documents.\n",
+		how, doc.Title, filepath.Join(cfg.Corpus, filepath.FromSlash(doc.Path)), len(doc.Passages), e.idx.Stats().Documents)
 	return nil
 }

@@ -116,7 +116,9 @@ func (l *library) reindexLocked(ctx context.Context, progress func(done, total i
 // Add validates an article, writes it into the corpus directory and
 // indexes it. A file that is not a valid article is refused with an error
 // wrapping its *chokepoint.FileError, and the corpus is left unchanged; so
-// it is when indexing fails. An existing file of the same name is replaced.
+// it is when indexing fails. An existing file of the same name is replaced;
+// a file whose document ID another file already holds (a.md next to a.txt)
+// is refused, naming that file.
 func (l *library) Add(ctx context.Context, filename string, data []byte) (chokepoint.Document, error) {
 	if l.dir == "" {
 		return chokepoint.Document{}, errReadOnlyCorpus
@@ -125,12 +127,29 @@ func (l *library) Add(ctx context.Context, filename string, data []byte) (chokep
 	if err != nil {
 		return chokepoint.Document{}, &chokepoint.FileError{Path: filename, Err: err}
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.addLocked(ctx, name, data)
+}
+
+// addLocked validates an article, writes it under name and reindexes; l.mu
+// is held.
+func (l *library) addLocked(ctx context.Context, name string, data []byte) (chokepoint.Document, error) {
 	doc, _, err := corpus.Parse(name, data, nil)
 	if err != nil {
 		return chokepoint.Document{}, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	holders, err := l.holders(name)
+	if err != nil {
+		return chokepoint.Document{}, fmt.Errorf("add %s: %w", name, err)
+	}
+	for _, h := range holders {
+		if h != name {
+			id := strings.TrimSuffix(name, path.Ext(name))
+			return chokepoint.Document{}, &chokepoint.FileError{Path: name, Err: fmt.Errorf(
+				"%s already holds document %q; remove it first (or upload %s to replace it)", h, id, h)}
+		}
+	}
 	dst := filepath.Join(l.dir, name)
 	old, readErr := os.ReadFile(dst)
 	existed := readErr == nil
@@ -149,19 +168,95 @@ func (l *library) Add(ctx context.Context, filename string, data []byte) (chokep
 	return doc, nil
 }
 
+// holders returns the article files at the root of the corpus directory
+// whose document ID is name's: name itself and files that differ from it
+// only in their extension (a.md, a.markdown, a.txt, a.MD).
+func (l *library) holders(name string) ([]string, error) {
+	ents, err := os.ReadDir(l.dir)
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimSuffix(name, path.Ext(name))
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || strings.TrimSuffix(n, path.Ext(n)) != id {
+			continue
+		}
+		switch strings.ToLower(path.Ext(n)) {
+		case ".md", ".markdown", ".txt":
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// maxSameTitle bounds the numbered names tried for articles sharing a title.
+const maxSameTitle = 1000
+
 // AddURL fetches a web page, extracts its article and adds it as Markdown
 // with front matter. A page that cannot be fetched (refused address, not
 // HTML, too large, no article) is reported as a *chokepoint.FileError
-// naming the URL; the corpus is then unchanged.
+// naming the URL; the corpus is then unchanged. An article from the same
+// URL is replaced; one with the same title from another URL is kept, and
+// the new article gets a numbered name ("title-2.md").
 func (l *library) AddURL(ctx context.Context, url string) (chokepoint.Document, error) {
+	doc, _, err := l.addURL(ctx, url)
+	return doc, err
+}
+
+// addURL is AddURL, also reporting whether it replaced the article
+// fetched earlier from the same URL.
+func (l *library) addURL(ctx context.Context, url string) (chokepoint.Document, bool, error) {
 	if l.dir == "" {
-		return chokepoint.Document{}, errReadOnlyCorpus
+		return chokepoint.Document{}, false, errReadOnlyCorpus
 	}
 	art, err := fetch.Fetch(ctx, url, fetch.Options{Timeout: l.cfg.Fetch.Timeout, MaxBytes: l.cfg.Fetch.MaxBytes, AllowPrivate: l.cfg.Fetch.AllowPrivate})
 	if err != nil {
-		return chokepoint.Document{}, &chokepoint.FileError{Path: url, Err: err}
+		return chokepoint.Document{}, false, &chokepoint.FileError{Path: url, Err: err}
 	}
-	return l.Add(ctx, art.FileName(), art.Markdown())
+	data := art.Markdown()
+	base := art.FileName()
+	if _, _, err := corpus.Parse(base, data, nil); err != nil {
+		return chokepoint.Document{}, false, &chokepoint.FileError{Path: url, Err: err}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	for i := 1; i <= maxSameTitle; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d.md", stem, i)
+		}
+		holders, err := l.holders(name)
+		if err != nil {
+			return chokepoint.Document{}, false, fmt.Errorf("add %s: %w", name, err)
+		}
+		switch {
+		case len(holders) == 0:
+			doc, err := l.addLocked(ctx, name, data)
+			return doc, false, err
+		case len(holders) == 1 && holders[0] == name && l.fileURL(name) == art.URL:
+			doc, err := l.addLocked(ctx, name, data)
+			return doc, true, err
+		}
+	}
+	return chokepoint.Document{}, false, &chokepoint.FileError{Path: url,
+		Err: fmt.Errorf("%d articles are already titled like %s", maxSameTitle, base)}
+}
+
+// fileURL returns the url of the article file name at the corpus root, ""
+// when it has none or cannot be read.
+func (l *library) fileURL(name string) string {
+	data, ferr := os.ReadFile(filepath.Join(l.dir, name))
+	if ferr != nil {
+		return ""
+	}
+	doc, _, err := corpus.Parse(name, data, nil)
+	if err != nil {
+		return ""
+	}
+	return doc.URL
 }
 
 // Remove deletes a document's file (and its sidecar) from the corpus
@@ -229,3 +324,4 @@ func writeFileAtomic(dst string, data []byte) error {
 	}
 	return err
 }
+

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"chokepoint"
+)
+
+// samePage serves an article whose title is the same on every path and
+// whose text names the path, as two pages of one site titled alike.
+func samePage() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Weekly Minerals Briefing</title></head><body><article><h1>Weekly Minerals Briefing</h1>
+<p>This briefing, published at %s, reports that China tightened export licences for refined antimony and its oxides this week.</p>
+<p>Traders in Rotterdam said spot prices rose again, and smelters in Europe warned that their stocks would last only weeks.</p>
+<p>Analysts expect the licences to stay in place for years, since no refinery outside China can yet replace the lost supply.</p>
+</article></body></html>`, r.URL.Path)
+	}))
+}
+
+func TestLibraryAddURLNeverReplacesAnotherArticle(t *testing.T) {
+	ctx := context.Background()
+	srv := samePage()
+	defer srv.Close()
+	lib, dir := newTestLibrary(t, map[string]string{"cobalt.md": "# Cobalt\n\nCongo mines most of the world's cobalt.\n"})
+	lib.cfg.Fetch.AllowPrivate = true
+
+	first, replaced, err := lib.addURL(ctx, srv.URL+"/week-1")
+	if err != nil || replaced {
+		t.Fatalf("addURL(week-1) = %v, replaced %v", err, replaced)
+	}
+	second, replaced, err := lib.addURL(ctx, srv.URL+"/week-2")
+	if err != nil || replaced {
+		t.Fatalf("addURL(week-2) = %v, replaced %v", err, replaced)
+	}
+	if first.ID == second.ID {
+		t.Fatalf("two pages titled alike got one ID %q: the second replaced the first", first.ID)
+	}
+	want := []string{"cobalt", first.ID, second.ID}
+	slices.Sort(want)
+	if got := docIDs(lib); !slices.Equal(got, want) {
+		t.Errorf("documents = %v, want %v", got, want)
+	}
+	if d, _ := lib.Document(first.ID); d.URL != srv.URL+"/week-1" {
+		t.Errorf("document %s has URL %q, want week-1's", first.ID, d.URL)
+	}
+
+	// The same URL again replaces its own article, and says so.
+	before := dirNames(t, dir)
+	again, replaced, err := lib.addURL(ctx, srv.URL+"/week-1")
+	if err != nil || !replaced || again.ID != first.ID {
+		t.Errorf("addURL(week-1) again = %q, replaced %v, %v; want %q replaced", again.ID, replaced, err, first.ID)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, before) {
+		t.Errorf("corpus after re-adding a URL = %v, want %v", got, before)
+	}
+}
+
+func TestLibraryAddRefusesAFileForAnIDAlreadyHeld(t *testing.T) {
+	ctx := context.Background()
+	lib, dir := newTestLibrary(t, map[string]string{
+		"cobalt.txt":  "Cobalt\n\nCongo mines most of the world's cobalt.\n",
+		"nickel.md":   "# Nickel\n\nIndonesia leads nickel output.\n",
+		"lithium.txt": "Lithium\n\nChile and Australia mine lithium.\n",
+	})
+	before := dirNames(t, dir)
+	for _, tc := range []struct{ name, holder string }{
+		{"cobalt.md", "cobalt.txt"},
+		{"nickel.txt", "nickel.md"},
+		{"nickel.markdown", "nickel.md"},
+		{"lithium.MD", "lithium.txt"},
+	} {
+		_, err := lib.Add(ctx, tc.name, []byte(galliumArticle))
+		var fe *chokepoint.FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.holder) {
+			t.Errorf("Add(%q) = %v, want a *FileError naming %s", tc.name, err, tc.holder)
+		}
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, before) {
+		t.Errorf("corpus after refused uploads = %v, want %v", got, before)
+	}
+	if d, err := lib.Document("cobalt"); err != nil || d.Title != "Cobalt" {
+		t.Errorf("Document(cobalt) = %q, %v; want the original still served", d.Title, err)
+	}
+	// The same name replaces, as before.
+	if _, err := lib.Add(ctx, "cobalt.txt", []byte("Cobalt Again\n\nThe DRC mines most of the world's cobalt.\n")); err != nil {
+		t.Errorf("Add(cobalt.txt) over itself = %v, want it replaced", err)
+	}
+}
+
+func TestCLICorpusAddSaysWhenItReplaces(t *testing.T) {
+	srv := samePage()
+	defer srv.Close()
+	dir, idx := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte("# Cobalt\n\nCongo mines most cobalt.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := writeConfig(t, "fetch:\n  allow_private: true\n")
+	args := []string{"corpus", "add", "--corpus", dir, "--index", idx, "--config", cfgPath}
+	out1 := mustRun(t, append(args, srv.URL+"/a")...).stdout
+	out2 := mustRun(t, append(args, srv.URL+"/b")...).stdout
+	out3 := mustRun(t, append(args, srv.URL+"/a")...).stdout
+	if !strings.HasPrefix(out1, "Added ") || !strings.HasPrefix(out2, "Added ") || !strings.Contains(out2, "3 documents") {
+		t.Errorf("corpus add of two pages titled alike printed %q and %q, want both added (3 documents)", out1, out2)
+	}
+	if !strings.HasPrefix(out3, "Replaced the article from the same URL") {
+		t.Errorf("corpus add of the same URL again printed %q, want it to say it replaced the article fetched from that URL", out3)
+	}
+}
