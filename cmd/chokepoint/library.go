@@ -324,4 +324,3 @@ func writeFileAtomic(dst string, data []byte) error {
 	}
 	return err
 }
-
