@@ -72,47 +72,27 @@ var ignoredNames = map[string]bool{"readme": true, "license": true, "licence": t
 
 // Load reads every article of fsys. It returns an error only when fsys
 // itself cannot be walked; a file that cannot be loaded goes to
-// Result.Skipped and every other file still loads. Of two files with the same
+// Result.Skipped and every other file still loads. Symbolic links to files
+// and directories are followed: a dangling link or a loop of links is
+// reported in Result.Skipped, and a file reached by two paths (a link to a
+// file of the corpus) is loaded once, from its real path, the other path
+// reported in Result.Warnings. Of two files with the same
 // ID (a.md and a.txt) the first in lexical order that parses is kept. Files
 // are read concurrently, so fsys must allow concurrent Open calls (os.DirFS,
 // embed.FS and fstest.MapFS do).
 func Load(fsys fs.FS, opts Options) (Result, error) {
 	max := opts.maxFileSize()
 	var res Result
-	var files []string
-	all := map[string]bool{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		regular := d.Type().IsRegular()
-		if d.Type()&fs.ModeSymlink != 0 {
-			// A link to a file counts as the file; fs.Stat follows it.
-			if st, err := fs.Stat(fsys, p); err == nil {
-				regular = st.Mode().IsRegular()
-			}
-		}
-		if regular {
-			files = append(files, p)
-			all[p] = true
-		}
-		return nil
-	})
+	walked, err := walk(fsys)
 	if err != nil {
 		return Result{}, fmt.Errorf("walk corpus: %w", err)
+	}
+	files := walked.files
+	res.Skipped = append(res.Skipped, walked.skipped...)
+	res.Warnings = append(res.Warnings, walked.warnings...)
+	all := make(map[string]bool, len(files))
+	for _, p := range files {
+		all[p] = true
 	}
 
 	var vskipped []*chokepoint.FileError

@@ -10,7 +10,10 @@
 // the Vocabulary (equivalent terms, one-way implications, kinds of reason).
 // Hidden files and directories, and README, LICENSE and CHANGELOG files
 // (documentation about the corpus, not articles), are ignored silently; any
-// other file is reported in Result.Skipped with the reason.
+// other file is reported in Result.Skipped with the reason. Symbolic links
+// to files and directories are followed; dangling links and loops of links
+// are reported in Result.Skipped, and a file reached by two paths is loaded
+// once, from its real path.
 //
 // Text is cleaned for quoting: mojibake from UTF-8 read as Windows-1252 is
 // repaired, odd white space folded, zero-width characters, "(opens in a new

@@ -34,6 +34,9 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer e.Close()
+	if note := e.skippedNote(); note != "" {
+		fmt.Fprintln(env.stderr, note)
+	}
 	ans, err := e.answerer.Answer(ctx, question)
 	if errors.Is(err, chokepoint.ErrQuestionTooLong) {
 		return usagef("ask: %v", err)

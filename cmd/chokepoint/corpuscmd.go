@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 func cmdCorpus(ctx context.Context, env *environment, args []string) error {
@@ -53,4 +56,37 @@ numbered file name.`)
 	fmt.Fprintf(env.stdout, "%s %q as %s (%d passages); the index now holds %d documents.\n",
 		how, doc.Title, filepath.Join(cfg.Corpus, filepath.FromSlash(doc.Path)), len(doc.Passages), e.idx.Stats().Documents)
 	return nil
+}
+
+// skippedFile, in the index directory, records how many corpus files the
+// last full load skipped, for the runs that find the corpus unchanged and
+// do not read it.
+const skippedFile = "corpus.skipped"
+
+func writeSkipped(dir string, n int) error {
+	return writeFileAtomic(filepath.Join(dir, skippedFile), []byte(strconv.Itoa(n)))
+}
+
+// readSkipped returns the recorded count, 0 when there is none.
+func readSkipped(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, skippedFile))
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return n
+}
+
+// skippedNote returns the one line ask prints on stderr when files of a
+// corpus directory were skipped (broken articles, dangling symlinks,
+// unsupported types), and how to see why; "" when none were.
+func (e *engine) skippedNote() string {
+	if e.cfg.Corpus == "" || e.skipped == 0 {
+		return ""
+	}
+	files := "1 file"
+	if e.skipped > 1 {
+		files = strconv.Itoa(e.skipped) + " files"
+	}
+	return fmt.Sprintf("chokepoint: %s of the corpus skipped; run `chokepoint index --corpus %s` to see why", files, e.cfg.Corpus)
 }

@@ -117,3 +117,38 @@ func TestCLICorpusAddSaysWhenItReplaces(t *testing.T) {
 		t.Errorf("corpus add of the same URL again printed %q, want it to say it replaced the article fetched from that URL", out3)
 	}
 }
+
+func TestCLIAskSaysHowManyFilesWereSkipped(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	for name, body := range map[string]string{
+		"cobalt.md": "# Cobalt\n\nCongo mines most of the world's cobalt.\n",
+		"empty.md":  "",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("gone.md", filepath.Join(dir, "dangling.md")); err != nil {
+		t.Skipf("symlinks unsupported: %v", err)
+	}
+	// The first ask loads the corpus; the second finds it unchanged and
+	// reads only the index: both must say it.
+	for run := 1; run <= 2; run++ {
+		c := mustRun(t, "ask", "--corpus", dir, "--index", idx, "Who mines cobalt?")
+		lines := strings.Split(strings.TrimSpace(c.stderr), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], "2 files") || !strings.Contains(lines[0], "chokepoint index --corpus "+dir) {
+			t.Errorf("ask run %d stderr = %q, want one line saying 2 files were skipped and how to see why", run, c.stderr)
+		}
+		if !strings.Contains(c.stdout, "cobalt") {
+			t.Errorf("ask run %d stdout = %q, want the answer", run, c.stdout)
+		}
+	}
+	c := mustRun(t, "index", "--corpus", dir, "--index", idx)
+	if !strings.Contains(c.stdout, "dangling symlink") || !strings.Contains(c.stdout, "empty file") {
+		t.Errorf("index printed %q, want the reasons", c.stdout)
+	}
+	// A corpus with nothing skipped prints nothing on stderr.
+	if c := mustRun(t, "ask", "--index", t.TempDir(), "Who mines cobalt?"); c.stderr != "" {
+		t.Errorf("ask on the embedded corpus stderr = %q, want nothing", c.stderr)
+	}
+}

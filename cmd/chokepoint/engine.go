@@ -146,6 +146,7 @@ type engine struct {
 	answerer *chokepoint.Answerer
 	loaded   corpus.Result
 	stats    chokepoint.IndexStats
+	skipped  int // corpus files the last full load skipped
 }
 
 // openEngine loads the corpus, opens the index and brings it up to date
@@ -181,6 +182,7 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 	if quick && fp != "" && idx.Recovered() == "" && idx.Stats().Documents > 0 &&
 		readFingerprint(dir) == idx.Stats().Dir+"\n"+fp {
 		e.loaded.Vocabulary, e.loaded.Skipped = corpus.LoadVocabulary(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+		e.skipped = readSkipped(dir)
 		st := idx.Stats()
 		e.stats = chokepoint.IndexStats{Documents: st.Documents, Passages: st.Passages, Unchanged: st.Documents}
 	} else {
@@ -194,8 +196,10 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 			idx.Close()
 			return nil, err
 		}
+		e.skipped = len(e.loaded.Skipped)
 		if fp != "" {
 			// Best effort: without it the next run just reads the corpus.
+			_ = writeSkipped(dir, e.skipped)
 			_ = writeFingerprint(dir, idx.Stats().Dir+"\n"+fp)
 		}
 	}
