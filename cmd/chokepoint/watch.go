@@ -21,27 +21,11 @@ import (
 //
 // reindexed, when not nil, is called after each reindex watch mode runs.
 func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *library, log *slog.Logger, reindexed func(error)) error {
-	w, err := fsnotify.NewWatcher()
+	cw, err := newCorpusWatcher(dir)
 	if err != nil {
-		return fmt.Errorf("watch corpus: %w", err)
+		return err
 	}
-	defer w.Close()
-	// fsnotify watches directories one by one.
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return w.Add(p)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("watch corpus %s: %w", dir, err)
-	}
+	defer cw.Close()
 	if debounce <= 0 {
 		debounce = 2 * time.Second
 	}
@@ -52,20 +36,14 @@ func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *l
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
+		case ev, ok := <-cw.w.Events:
 			if !ok {
 				return nil
 			}
-			if strings.HasPrefix(filepath.Base(ev.Name), ".") {
-				continue // our own temporary files, editors' swap files
+			if cw.handle(ev) {
+				timer.Reset(debounce)
 			}
-			if ev.Has(fsnotify.Create) {
-				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					_ = w.Add(ev.Name)
-				}
-			}
-			timer.Reset(debounce)
-		case err, ok := <-w.Errors:
+		case err, ok := <-cw.w.Errors:
 			if !ok {
 				return nil
 			}
@@ -90,4 +68,54 @@ func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *l
 			}
 		}
 	}
+}
+
+// corpusWatcher keeps an fsnotify watch on every directory of a corpus.
+type corpusWatcher struct {
+	dir string
+	w   *fsnotify.Watcher
+}
+
+// newCorpusWatcher watches dir and the directories under it.
+func newCorpusWatcher(dir string) (*corpusWatcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch corpus: %w", err)
+	}
+	cw := &corpusWatcher{dir: dir, w: w}
+	// fsnotify watches directories one by one.
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return w.Add(p)
+		}
+		return nil
+	})
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("watch corpus %s: %w", dir, err)
+	}
+	return cw, nil
+}
+
+// Close stops watching.
+func (cw *corpusWatcher) Close() error { return cw.w.Close() }
+
+// handle updates the watches after ev and reports whether ev may have
+// changed the corpus.
+func (cw *corpusWatcher) handle(ev fsnotify.Event) bool {
+	if strings.HasPrefix(filepath.Base(ev.Name), ".") {
+		return false // our own temporary files, editors' swap files
+	}
+	if ev.Has(fsnotify.Create) {
+		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			_ = cw.w.Add(ev.Name)
+		}
+	}
+	return true
 }
