@@ -83,20 +83,7 @@ func newCorpusWatcher(dir string) (*corpusWatcher, error) {
 		return nil, fmt.Errorf("watch corpus: %w", err)
 	}
 	cw := &corpusWatcher{dir: dir, w: w}
-	// fsnotify watches directories one by one.
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return w.Add(p)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := cw.addTree(dir); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("watch corpus %s: %w", dir, err)
 	}
@@ -107,15 +94,80 @@ func newCorpusWatcher(dir string) (*corpusWatcher, error) {
 func (cw *corpusWatcher) Close() error { return cw.w.Close() }
 
 // handle updates the watches after ev and reports whether ev may have
-// changed the corpus.
+// changed the corpus. A new directory is watched with every directory
+// under it (mkdir -p, cp -r and mv of a tree send one event, for the top);
+// a removed or renamed path loses its watch and every watch under it.
 func (cw *corpusWatcher) handle(ev fsnotify.Event) bool {
 	if strings.HasPrefix(filepath.Base(ev.Name), ".") {
 		return false // our own temporary files, editors' swap files
 	}
+	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+		cw.dropTree(ev.Name)
+	}
 	if ev.Has(fsnotify.Create) {
 		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-			_ = cw.w.Add(ev.Name)
+			// A tree that vanishes while it is walked sends its own
+			// Remove events; what was added of it is dropped then.
+			_ = cw.addTree(ev.Name)
 		}
 	}
 	return true
+}
+
+// addTree watches root and the directories under it, hidden ones left
+// out, following symbolic links to directories as the loader does (a link
+// back to a directory it is in is not followed again).
+func (cw *corpusWatcher) addTree(root string) error {
+	return cw.addDir(root, nil)
+}
+
+func (cw *corpusWatcher) addDir(p string, ancestors []os.FileInfo) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	for _, a := range ancestors {
+		if os.SameFile(a, st) {
+			return nil
+		}
+	}
+	if err := cw.w.Add(p); err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return err
+	}
+	ancestors = append(ancestors[:len(ancestors):len(ancestors)], st)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		q := filepath.Join(p, e.Name())
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			if t, err := os.Stat(q); err == nil && t.IsDir() {
+				isDir = true
+			}
+		}
+		if !isDir {
+			continue
+		}
+		if err := cw.addDir(q, ancestors); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropTree removes the watch on p and every watch under it.
+func (cw *corpusWatcher) dropTree(p string) {
+	prefix := p + string(filepath.Separator)
+	for _, wp := range cw.w.WatchList() {
+		if wp == p || strings.HasPrefix(wp, prefix) {
+			// fsnotify may have dropped it already, on the directory's
+			// own delete or move event.
+			_ = cw.w.Remove(wp)
+		}
+	}
 }
