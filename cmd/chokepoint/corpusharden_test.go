@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"chokepoint"
 )
@@ -150,5 +151,86 @@ func TestCLIAskSaysHowManyFilesWereSkipped(t *testing.T) {
 	// A corpus with nothing skipped prints nothing on stderr.
 	if c := mustRun(t, "ask", "--index", t.TempDir(), "Who mines cobalt?"); c.stderr != "" {
 		t.Errorf("ask on the embedded corpus stderr = %q, want nothing", c.stderr)
+	}
+}
+
+const cobaltArticle = "# Cobalt\n\nCongo mines most of the world's cobalt, and refiners in China process it.\n"
+
+func TestLibraryKeepsTheLastGoodVersion(t *testing.T) {
+	ctx := context.Background()
+	lib, dir := newTestLibrary(t, map[string]string{"cobalt.md": cobaltArticle, "nickel.md": "# Nickel\n\nIndonesia leads nickel output.\n"})
+	for _, bad := range []string{"", "# Cobalt\n\nCongo \x00\x01 half-written", "---\ntitle: [unclosed\n---\nBody.\n"} {
+		if err := os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, skipped, err := lib.Reindex(ctx, nil)
+		if err != nil {
+			t.Fatalf("Reindex = %v", err)
+		}
+		if got := docIDs(lib); !slices.Equal(got, []string{"cobalt", "nickel"}) {
+			t.Errorf("documents with cobalt.md = %q: %v, want cobalt still served", bad, got)
+		}
+		if len(skipped) != 1 || skipped[0].Path != "cobalt.md" || !strings.Contains(skipped[0].Error(), "last good version") {
+			t.Errorf("skipped with cobalt.md = %q: %v, want cobalt.md reported as served from its last good version", bad, skipped)
+		}
+		ans, err := lib.Answer(ctx, "Who mines cobalt?")
+		if err != nil || ans.Abstained || !strings.Contains(ans.Citations[0].Excerpt, "Congo mines most") {
+			t.Errorf("Answer with cobalt.md = %q: %+v, %v; want the last good version quoted", bad, ans, err)
+		}
+	}
+	// Fixed, it loads again; removed, it goes.
+	if err := os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte("# Cobalt\n\nThe DRC mines most cobalt.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped, err := lib.Reindex(ctx, nil); err != nil || len(skipped) != 0 {
+		t.Fatalf("Reindex after the fix = %v, skipped %v", err, skipped)
+	}
+	if err := os.Remove(filepath.Join(dir, "cobalt.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lib.Reindex(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := docIDs(lib); !slices.Equal(got, []string{"nickel"}) {
+		t.Errorf("documents after removing cobalt.md = %v, want nickel only", got)
+	}
+}
+
+func TestLibraryWaitsForFilesToSettle(t *testing.T) {
+	ctx := context.Background()
+	lib, dir := newTestLibrary(t, map[string]string{"cobalt.md": cobaltArticle})
+	p := filepath.Join(dir, "cobalt.md")
+	// Half written, but parseable: it must not replace the whole article.
+	if err := os.WriteFile(p, []byte("# Cobalt\n\nCongo mi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "new.md"), []byte("# New\n\nA new article being writ"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.now = func() time.Time { return st.ModTime().Add(time.Second) }
+	r, err := lib.reload(ctx, nil, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.unsettled, []string{"cobalt.md", "new.md"}) {
+		t.Errorf("unsettled = %q, want cobalt.md and new.md", r.unsettled)
+	}
+	if got := docIDs(lib); !slices.Equal(got, []string{"cobalt"}) {
+		t.Errorf("documents while files are written = %v, want cobalt only", got)
+	}
+	if h, err := lib.Passage(ctx, "cobalt#0"); err != nil || !strings.Contains(h.Passage.Text, "Congo mines most") {
+		t.Errorf("cobalt#0 while cobalt.md is written = %q, %v; want the whole last version", h.Passage.Text, err)
+	}
+	// Settled.
+	lib.now = func() time.Time { return st.ModTime().Add(time.Minute) }
+	if r, err = lib.reload(ctx, nil, 2*time.Second); err != nil || len(r.unsettled) != 0 {
+		t.Fatalf("reload once settled = %v, unsettled %q", err, r.unsettled)
+	}
+	if got := docIDs(lib); !slices.Equal(got, []string{"cobalt", "new"}) {
+		t.Errorf("documents once settled = %v, want cobalt and new", got)
 	}
 }

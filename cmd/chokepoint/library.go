@@ -40,6 +40,7 @@ type library struct {
 	stateMu sync.Mutex
 	skipped []*chokepoint.FileError
 	last    time.Time
+	now     func() time.Time
 }
 
 var (
@@ -86,31 +87,133 @@ func (l *library) Status() bot.Status {
 	return bot.Status{Documents: st.Documents, Passages: st.Passages, LastReindex: l.last, Skipped: l.skipped}
 }
 
-// Reindex reloads the corpus and updates the index with what changed.
+// Reindex reloads the corpus and updates the index with what changed. A
+// document whose file no longer loads keeps its last good version, and the
+// file is reported in the skipped list saying so.
 func (l *library) Reindex(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.reindexLocked(ctx, progress)
+	r, err := l.reloadLocked(ctx, progress, 0)
+	return r.stats, r.skipped, err
+}
+
+// reloaded is what a reload did.
+type reloaded struct {
+	stats   chokepoint.IndexStats
+	skipped []*chokepoint.FileError
+	// kept are the IDs of documents served from their last good version
+	// because their file fails to load.
+	kept []string
+	// unsettled are the files still being written, not loaded yet (their
+	// documents, if indexed, keep their last version).
+	unsettled []string
+}
+
+// reload is Reindex for watch mode: files modified less than settle ago
+// are taken as still being written, left as they were in the index (or
+// out of it, when new) and listed in unsettled, to be loaded later.
+func (l *library) reload(ctx context.Context, progress func(done, total int), settle time.Duration) (reloaded, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reloadLocked(ctx, progress, settle)
 }
 
 func (l *library) reindexLocked(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
+	r, err := l.reloadLocked(ctx, progress, 0)
+	return r.stats, r.skipped, err
+}
+
+func (l *library) reloadLocked(ctx context.Context, progress func(done, total int), settle time.Duration) (reloaded, error) {
 	start := time.Now()
-	loaded, err := corpus.Load(l.fsys, corpus.Options{MaxFileSize: l.cfg.MaxFileSize})
+	now := l.now
+	if now == nil {
+		now = time.Now
+	}
+	loaded, err := corpus.Load(l.fsys, corpus.Options{MaxFileSize: l.cfg.MaxFileSize, Settle: settle, Now: now})
 	if err != nil {
 		l.metrics.Reindexed(time.Since(start), err)
-		return chokepoint.IndexStats{}, nil, err
+		return reloaded{}, err
 	}
-	stats, err := l.idx.Update(ctx, loaded.Documents, progress)
+	r := reloaded{unsettled: loaded.Unsettled}
+	docs, kept, err := l.keepLastGood(ctx, loaded)
+	if err != nil {
+		l.metrics.Reindexed(time.Since(start), err)
+		return reloaded{}, err
+	}
+	r.kept = kept
+	r.skipped = loaded.Skipped
+	stats, err := l.idx.Update(ctx, docs, progress)
 	l.metrics.Reindexed(time.Since(start), err)
 	if err != nil {
-		return chokepoint.IndexStats{}, loaded.Skipped, err
+		return r, err
 	}
+	r.stats = stats
 	l.answerer.Store(chokepoint.NewAnswerer(l.idx, loaded.Vocabulary, l.cfg.answererOptions()))
 	l.metrics.CorpusSize(stats.Documents, stats.Passages)
 	l.stateMu.Lock()
 	l.skipped, l.last = loaded.Skipped, time.Now()
 	l.stateMu.Unlock()
-	return stats, loaded.Skipped, nil
+	return r, nil
+}
+
+// keepLastGood returns the loaded documents plus, for each document of the
+// index whose file (or sidecar) now fails to load or is still being
+// written, its version from the index; the skipped entries of those files
+// say so (loaded.Skipped is rewritten in place).
+func (l *library) keepLastGood(ctx context.Context, loaded corpus.Result) ([]chokepoint.Document, []string, error) {
+	have := make(map[string]bool, len(loaded.Documents))
+	for _, d := range loaded.Documents {
+		have[d.ID] = true
+	}
+	// keep returns whether the file at p was the indexed version of a
+	// document that did not load now, and adds that version.
+	docs := loaded.Documents
+	var kept []string
+	keep := func(p string) (bool, error) {
+		id := strings.TrimSuffix(p, path.Ext(p))
+		if have[id] {
+			return false, nil
+		}
+		old, err := l.idx.Document(id)
+		if err != nil || !(old.Path == p || (strings.EqualFold(path.Ext(old.Path), ".txt") && isSidecar(p))) {
+			return false, nil
+		}
+		n := l.idx.PassageCount(id)
+		old.Passages = make([]chokepoint.Passage, 0, n)
+		for i := range n {
+			h, err := l.idx.Passage(ctx, chokepoint.PassageID(id, i))
+			if err != nil {
+				return false, fmt.Errorf("keep the last good version of %s: %w", p, err)
+			}
+			old.Passages = append(old.Passages, h.Passage)
+		}
+		docs = append(docs, old)
+		have[id] = true
+		return true, nil
+	}
+	for i, s := range loaded.Skipped {
+		ok, err := keep(s.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			kept = append(kept, strings.TrimSuffix(s.Path, path.Ext(s.Path)))
+			loaded.Skipped[i] = &chokepoint.FileError{Path: s.Path, Line: s.Line,
+				Err: fmt.Errorf("%w (still serving its last good version)", s.Err)}
+		}
+	}
+	for _, p := range loaded.Unsettled {
+		if _, err := keep(p); err != nil {
+			return nil, nil, err
+		}
+	}
+	return docs, kept, nil
+}
+
+// isSidecar reports whether p names a .txt article's metadata file.
+func isSidecar(p string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 // Add validates an article, writes it into the corpus directory and

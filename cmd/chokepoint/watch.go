@@ -15,9 +15,12 @@ import (
 )
 
 // watchCorpus updates the index whenever files under dir change, once the
-// changes have settled for debounce. A broken file is reported by the
-// reindex (and skipped); a failed reindex is logged and the last good index
-// keeps serving. It returns when ctx ends.
+// changes have settled for debounce. A file modified less than debounce
+// before a reindex is taken as still being written: it is left out (the
+// last good version of its document keeps serving) and watch mode looks
+// again after another debounce. A file that fails to load is reported and
+// its document keeps its last good version; a failed reindex is logged and
+// the last good index keeps serving. It returns when ctx ends.
 //
 // reindexed, when not nil, is called after each reindex watch mode runs.
 func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *library, log *slog.Logger, reindexed func(error)) error {
@@ -50,7 +53,7 @@ func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *l
 			log.Warn("watch corpus", "err", err)
 		case <-timer.C:
 			start := time.Now()
-			stats, skipped, err := lib.Reindex(ctx, nil)
+			r, err := lib.reload(ctx, nil, debounce)
 			if errors.Is(err, context.Canceled) {
 				return nil
 			}
@@ -61,10 +64,18 @@ func watchCorpus(ctx context.Context, dir string, debounce time.Duration, lib *l
 				log.Error("reindex after change", "err", err)
 				continue
 			}
-			log.Info("reindexed after change", "added", stats.Added, "changed", stats.Changed, "removed", stats.Removed,
-				"passages", stats.Passages, "skipped_files", len(skipped), "took", time.Since(start))
-			for _, s := range skipped {
+			if len(r.unsettled) > 0 {
+				// Files still being written: look again once they rest.
+				timer.Reset(debounce)
+				log.Info("corpus files still changing; waiting for them", "files", r.unsettled)
+			}
+			log.Info("reindexed after change", "added", r.stats.Added, "changed", r.stats.Changed, "removed", r.stats.Removed,
+				"passages", r.stats.Passages, "skipped_files", len(r.skipped), "took", time.Since(start))
+			for _, s := range r.skipped {
 				log.Warn("corpus file skipped", "path", s.Path, "line", s.Line, "err", s.Err)
+			}
+			if len(r.kept) > 0 {
+				log.Warn("serving the last good version of documents whose file does not load", "doc_ids", r.kept)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,4 +136,72 @@ func TestWatchPicksUpFilesInNewNestedDirectories(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestWatchWaitsForAFileToSettle: a file still being written (its
+// modification time within the settle time of the library's clock) is not
+// indexed; the last good version serves, and watch mode looks again by
+// itself until the file settles.
+func TestWatchWaitsForAFileToSettle(t *testing.T) {
+	lib, dir := newTestLibrary(t, map[string]string{"cobalt.md": cobaltArticle})
+	var clock atomic.Int64 // UnixNano; 0 means the real clock
+	lib.now = func() time.Time {
+		if n := clock.Load(); n != 0 {
+			return time.Unix(0, n)
+		}
+		return time.Now()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	reindexed := make(chan error, 16)
+	done := make(chan error, 1)
+	const debounce = 200 * time.Millisecond
+	go func() {
+		done <- watchCorpus(ctx, dir, debounce, lib, slog.New(slog.NewTextHandler(io.Discard, nil)), func(err error) { reindexed <- err })
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	next := func(what string) {
+		t.Helper()
+		select {
+		case err := <-reindexed:
+			if err != nil {
+				t.Fatalf("reindex %s: %v", what, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no reindex %s", what)
+		}
+	}
+	// Make sure the watcher runs.
+	for attempt := 0; ; attempt++ {
+		if err := os.WriteFile(filepath.Join(dir, "start.md"), []byte(strings.Repeat("# Start\n\nWatch mode runs.\n", attempt+1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-reindexed:
+		case <-time.After(time.Second):
+			if attempt < 10 {
+				continue
+			}
+			t.Fatal("watch mode never started")
+		}
+		break
+	}
+	// The library's clock stands still at the moment of the write: the
+	// file is younger than the settle time.
+	clock.Store(time.Now().UnixNano())
+	if err := os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte("# Cobalt\n\nCongo mi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next("after the write")
+	if h, err := lib.Passage(ctx, "cobalt#0"); err != nil || !strings.Contains(h.Passage.Text, "Congo mines most") {
+		t.Errorf("cobalt#0 while cobalt.md is written = %q, %v; want the last good version", h.Passage.Text, err)
+	}
+	// Time passes; nothing is written. Watch mode must look again.
+	clock.Store(time.Now().Add(time.Hour).UnixNano())
+	next("once the file settled")
+	if h, err := lib.Passage(ctx, "cobalt#0"); err != nil || h.Passage.Text != "Congo mi" {
+		t.Errorf("cobalt#0 once cobalt.md settled = %q, %v; want the new version", h.Passage.Text, err)
+	}
 }
