@@ -23,9 +23,10 @@
 // shows, taken verbatim from the file through the parser's source
 // positions; a table row is a paragraph of its cells joined by " | ", the
 // text of an HTML block is kept (script and style dropped), images are
-// dropped. A paragraph with more than 500 inline delimiters, or a line
-// opening more than 32 nested quotes or lists, is read as plain text with a
-// warning, which bounds the parser's time on hostile files. Headings without markup in scraped text are
+// dropped. A paragraph with too many inline delimiters for its length
+// (4,000 in 50 KB, 100 in 2 MB), or a line opening more than 32 nested
+// quotes or lists, is read as plain text with a warning, which bounds the
+// parser's time on hostile files. Headings without markup in scraped text are
 // recognised by shape: a short, title-like line standing alone and followed
 // by body text.
 package corpus

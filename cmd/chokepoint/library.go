@@ -40,7 +40,7 @@ type library struct {
 	stateMu sync.Mutex
 	skipped []*chokepoint.FileError
 	last    time.Time
-	now     func() time.Time
+	now     func() time.Time // the clock watch mode's settle time is measured with; nil is time.Now
 }
 
 var (
