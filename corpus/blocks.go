@@ -38,10 +38,11 @@ type block struct {
 // bulletRE matches a list item: indentation, bullet, text.
 var bulletRE = regexp.MustCompile(`^( *)([•\-*–·▪◦●○‣+]|\d{1,3}[.)]) +(\S.*)$`)
 
-// parseBullet splits a list item line. Markdown alone allows "+" bullets.
-func parseBullet(l string, markdown bool) (it item, ok bool) {
+// parseBullet splits a list item line of plain text, where "+" is no
+// bullet.
+func parseBullet(l string) (it item, ok bool) {
 	m := bulletRE.FindStringSubmatch(l)
-	if m == nil || (m[2] == "+" && !markdown) {
+	if m == nil || m[2] == "+" {
 		return item{}, false
 	}
 	return item{indent: len(m[1]), bullet: m[2], text: m[3]}, true
@@ -117,7 +118,7 @@ func layoutOf(lines []string) textLayout {
 		}
 		seen = true
 		nonBlank++
-		if _, ok := parseBullet(l, false); !ok {
+		if _, ok := parseBullet(l); !ok {
 			lens = append(lens, runeLen(strings.TrimSpace(l)))
 			if !endsSentence(l) {
 				open++
@@ -195,7 +196,7 @@ func joinLoneBullets(lines []string) []string {
 		if j == len(lines) || loneBulletRE.MatchString(lines[j]) {
 			continue // a bullet with no text is dropped
 		}
-		if _, ok := parseBullet(lines[j], false); ok {
+		if _, ok := parseBullet(lines[j]); ok {
 			continue
 		}
 		out = append(out, m[1]+m[2]+" "+strings.TrimSpace(lines[j]))
@@ -239,7 +240,7 @@ func textBlocks(lines []string) ([]block, textLayout) {
 			prevBlank = true
 			continue
 		}
-		if it, ok := parseBullet(l, false); ok {
+		if it, ok := parseBullet(l); ok {
 			flushPara(false)
 			if list == nil {
 				list = &listBuilder{}

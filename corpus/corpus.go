@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"chokepoint"
 )
@@ -24,6 +25,15 @@ type Options struct {
 	// MaxFileSize is the largest file, in bytes, Load reads; larger files
 	// go to Result.Skipped. Zero or negative means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Settle, when positive, is how long a file must have gone unmodified
+	// to be loaded: a file modified less than Settle before Now (or less
+	// than Settle after it, for a clock slightly ahead) is probably still
+	// being written, and goes to Result.Unsettled. A file whose size or
+	// modification time changes while it is read goes there whatever
+	// Settle is.
+	Settle time.Duration
+	// Now is the clock Settle is measured with; nil means time.Now.
+	Now func() time.Time
 }
 
 // maxFileSize returns MaxFileSize, or DefaultMaxFileSize when it is unset.
@@ -47,6 +57,10 @@ type Result struct {
 	// Warnings lists what was ignored in files that did load, such as an
 	// unknown front-matter key.
 	Warnings []*chokepoint.FileError
+	// Unsettled lists the articles (with a .txt file standing for its
+	// sidecar too) that were changing while Load ran, see Options.Settle:
+	// neither loaded nor skipped, they should be loaded again later.
+	Unsettled []string
 }
 
 //go:embed default
@@ -72,47 +86,27 @@ var ignoredNames = map[string]bool{"readme": true, "license": true, "licence": t
 
 // Load reads every article of fsys. It returns an error only when fsys
 // itself cannot be walked; a file that cannot be loaded goes to
-// Result.Skipped and every other file still loads. Of two files with the same
+// Result.Skipped and every other file still loads. Symbolic links to files
+// and directories are followed: a dangling link or a loop of links is
+// reported in Result.Skipped, and a file reached by two paths (a link to a
+// file of the corpus) is loaded once, from its real path, the other path
+// reported in Result.Warnings. Of two files with the same
 // ID (a.md and a.txt) the first in lexical order that parses is kept. Files
 // are read concurrently, so fsys must allow concurrent Open calls (os.DirFS,
 // embed.FS and fstest.MapFS do).
 func Load(fsys fs.FS, opts Options) (Result, error) {
 	max := opts.maxFileSize()
 	var res Result
-	var files []string
-	all := map[string]bool{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			res.Skipped = append(res.Skipped, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		regular := d.Type().IsRegular()
-		if d.Type()&fs.ModeSymlink != 0 {
-			// A link to a file counts as the file; fs.Stat follows it.
-			if st, err := fs.Stat(fsys, p); err == nil {
-				regular = st.Mode().IsRegular()
-			}
-		}
-		if regular {
-			files = append(files, p)
-			all[p] = true
-		}
-		return nil
-	})
+	walked, err := walk(fsys)
 	if err != nil {
 		return Result{}, fmt.Errorf("walk corpus: %w", err)
+	}
+	files := walked.files
+	res.Skipped = append(res.Skipped, walked.skipped...)
+	res.Warnings = append(res.Warnings, walked.warnings...)
+	all := make(map[string]bool, len(files))
+	for _, p := range files {
+		all[p] = true
 	}
 
 	var vskipped []*chokepoint.FileError
@@ -126,6 +120,19 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 		doc           chokepoint.Document
 		warns         []*chokepoint.FileError
 		err           *chokepoint.FileError
+		unsettled     bool
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	settled := func(st fs.FileInfo) bool {
+		if opts.Settle <= 0 || st == nil {
+			return true
+		}
+		age := start.Sub(st.ModTime())
+		return age >= opts.Settle || age <= -opts.Settle
 	}
 	var jobs []*job
 	for _, p := range files {
@@ -168,14 +175,23 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 	}
 
 	run := func(j *job) {
-		data, ferr := readLimited(fsys, j.path, max)
+		data, st, ferr := readLimited(fsys, j.path, max)
+		if (ferr != nil && ferr.Err == errChanging) || (ferr == nil && !settled(st)) {
+			j.unsettled = true
+			return
+		}
 		if ferr != nil {
 			j.err = ferr
 			return
 		}
 		var sidecar []byte
 		if j.sidecar != "" {
-			if sidecar, ferr = readLimited(fsys, j.sidecar, max); ferr != nil {
+			sidecar, st, ferr = readLimited(fsys, j.sidecar, max)
+			if (ferr != nil && ferr.Err == errChanging) || (ferr == nil && !settled(st)) {
+				j.unsettled = true
+				return
+			}
+			if ferr != nil {
 				j.err = ferr
 				return
 			}
@@ -212,6 +228,13 @@ func Load(fsys fs.FS, opts Options) (Result, error) {
 				Err: fmt.Errorf("duplicate document ID %q: already loaded from %s", id, first)})
 			continue
 		}
+		if j.unsettled {
+			// It holds its ID: a sibling must not stand in for it while
+			// it is written.
+			owner[id] = j.path
+			res.Unsettled = append(res.Unsettled, j.path)
+			continue
+		}
 		if j.err != nil {
 			res.Skipped = append(res.Skipped, j.err)
 			continue
@@ -246,7 +269,7 @@ func loadVocabulary(fsys fs.FS, files map[string]bool, max int64) (chokepoint.Vo
 		if !files[name] {
 			continue
 		}
-		data, ferr := readLimited(fsys, name, max)
+		data, _, ferr := readLimited(fsys, name, max)
 		if ferr != nil {
 			skipped = append(skipped, ferr)
 			continue
@@ -270,26 +293,38 @@ func isArticle(ext string) bool {
 	return ext == ".md" || ext == ".markdown" || ext == ".txt"
 }
 
-// readLimited reads the file at p, refusing files larger than max bytes.
-func readLimited(fsys fs.FS, p string, max int64) ([]byte, *chokepoint.FileError) {
+// errChanging reports a file whose size or modification time changed
+// while it was read.
+var errChanging = errors.New("file changed while it was read")
+
+// readLimited reads the file at p, refusing files larger than max bytes,
+// and returns what the file system says of it. A file that changes while it
+// is read yields an error wrapping errChanging.
+func readLimited(fsys fs.FS, p string, max int64) ([]byte, fs.FileInfo, *chokepoint.FileError) {
 	f, err := fsys.Open(p)
 	if err != nil {
-		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("open: %w", err)}
+		return nil, nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("open: %w", err)}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > max {
-		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: %d bytes, limit %d", st.Size(), max)}
+	before, err := f.Stat()
+	if err == nil && before.Size() > max {
+		return nil, nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: %d bytes, limit %d", before.Size(), max)}
 	}
 	// Stat may under-report (or fail on) some file systems, so the read is
 	// bounded too.
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)}
+		return nil, nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("read: %w", err)}
+	}
+	if before != nil {
+		if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
+			return nil, nil, &chokepoint.FileError{Path: p, Err: errChanging}
+		}
 	}
 	if int64(len(data)) > max {
-		return nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: more than %d bytes", max)}
+		return nil, nil, &chokepoint.FileError{Path: p, Err: fmt.Errorf("file too large: more than %d bytes", max)}
 	}
-	return data, nil
+	return data, before, nil
 }
 
 // asFileError returns err as a *FileError, naming p when err carries no path.

@@ -196,8 +196,85 @@ func TestLoadDirFS(t *testing.T) {
 	for _, d := range res.Documents {
 		ids = append(ids, d.ID)
 	}
-	if want := []string{"b", "linked", "real/a"}; !reflect.DeepEqual(ids, want) || len(res.Skipped) != 0 {
+	// The link is the same file as real/a.txt: indexed once, there.
+	if want := []string{"b", "real/a"}; !reflect.DeepEqual(ids, want) || len(res.Skipped) != 0 {
 		t.Errorf("Load(DirFS) IDs = %q skipped %v, want %q and none skipped", ids, res.Skipped, want)
+	}
+}
+
+func TestLoadSymlinks(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	write := func(root, name, data string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(target, name string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Skipf("symlinks unsupported: %v", err)
+		}
+	}
+	write(dir, "real/a.txt", "A\n\nBody a.\n")
+	write(dir, "sub/c.md", "# C\n\nBody c.\n")
+	write(outside, "ext/b.md", "# B\n\nBody b.\n")
+	link(filepath.Join(dir, "real", "a.txt"), "abs.txt") // absolute link to a corpus file
+	link("real/a.txt", "rel.txt")                        // relative link to a corpus file
+	link("real", "linkdir")                              // link to a corpus directory
+	link(filepath.Join(outside, "ext"), "extlink")       // link to a directory outside
+	link("missing.md", "dangling.md")                    // dangling
+	link("loop2.md", "loop1.md")                         // a loop of two links
+	link("loop1.md", "loop2.md")
+	link("..", "sub/up")                                    // a directory link to an ancestor
+	link(filepath.Join(dir, "sub", "deeper"), "sub/deeper") // a directory link to itself
+
+	res, err := Load(os.DirFS(dir), Options{})
+	if err != nil {
+		t.Fatalf("Load error: %v", err)
+	}
+	var ids []string
+	for _, d := range res.Documents {
+		ids = append(ids, d.ID)
+	}
+	if want := []string{"extlink/b", "real/a", "sub/c"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("Load IDs = %q, want %q: each file once, by its real path", ids, want)
+	}
+	wantSkipped := map[string]string{
+		"dangling.md": "dangling symlink",
+		"loop1.md":    "symlink loop",
+		"loop2.md":    "symlink loop",
+		"sub/up":      "symlink loop",
+		"sub/deeper":  "symlink loop",
+	}
+	got := map[string]string{}
+	for _, s := range res.Skipped {
+		got[s.Path] = s.Error()
+	}
+	if len(got) != len(wantSkipped) {
+		t.Errorf("Skipped = %v, want %d entries", res.Skipped, len(wantSkipped))
+	}
+	for p, want := range wantSkipped {
+		if !strings.Contains(got[p], want) {
+			t.Errorf("Skipped[%q] = %q, want it to say %q", p, got[p], want)
+		}
+	}
+	warned := map[string]string{}
+	for _, w := range res.Warnings {
+		warned[w.Path] = w.Error()
+	}
+	for _, p := range []string{"abs.txt", "rel.txt", "linkdir/a.txt"} {
+		if !strings.Contains(warned[p], "same file as real/a.txt") {
+			t.Errorf("Warnings[%q] = %q, want it to name real/a.txt", p, warned[p])
+		}
 	}
 }
 

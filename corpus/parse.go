@@ -77,13 +77,17 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 	}
 	lines := normalize(string(data))
 	markdown := ext != ".txt"
+	start := 0 // lines before the Markdown body (front matter)
 	var (
 		m     meta
 		warns []*chokepoint.FileError
 		err   error
 	)
 	if markdown {
-		fm, start, ok, ferr := splitFrontMatter(lines)
+		var ok bool
+		var ferr error
+		var fm string
+		fm, start, ok, ferr = splitFrontMatter(lines)
 		if ferr != nil {
 			return chokepoint.Document{}, nil, &chokepoint.FileError{Path: p, Line: 1, Err: ferr}
 		}
@@ -104,12 +108,9 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 	var blocks []block
 	var title string
 	if markdown {
-		raw := markdownBlocks(lines)
-		for _, b := range raw {
-			b.text = stripInline(b.text)
-			for j := range b.items {
-				b.items[j].text = stripInline(b.items[j].text)
-			}
+		body, dwarns := defuse(p, start+1, lines)
+		warns = append(warns, dwarns...)
+		for _, b := range markdownBlocks([]byte(strings.Join(body, "\n"))) {
 			// Blocks of images or tags alone leave nothing to read.
 			if b.kind != listBlock && strings.TrimSpace(b.text) == "" {
 				continue
@@ -225,7 +226,7 @@ func textTitle(lines []string) ([]string, string) {
 		// A hard-wrapped title goes on in the lines up to the first blank.
 		if lay := layoutOf(lines); lay.wrapWidth > 0 && lay.blankSeparated {
 			for len(rest) > 0 && strings.TrimSpace(rest[0]) != "" && lay.joins(t, rest[0]) {
-				if _, bullet := parseBullet(rest[0], false); bullet || runeLen(t) > maxTitleLen {
+				if _, bullet := parseBullet(rest[0]); bullet || runeLen(t) > maxTitleLen {
 					break
 				}
 				t += " " + fold(rest[0])
@@ -247,9 +248,22 @@ func textTitle(lines []string) ([]string, string) {
 }
 
 // markdownTitle finds a Markdown article's title: the metadata title, else
-// a level-1 heading opening the article, else its first line. The heading or
-// line is removed from blocks when it is the title.
+// a level-1 heading opening the article (after navigation lists, which are
+// dropped), else its first line. The heading or line is removed from blocks
+// when it is the title.
 func markdownTitle(blocks []block, metaTitle string) ([]block, string) {
+	// Scraped pages put navigation menus before the title heading: lists
+	// of short items alone before a level-1 heading (the title, when the
+	// metadata names one) are page furniture.
+	for i, b := range blocks {
+		if b.kind == headingBlock && b.level == 1 && i > 0 && (metaTitle == "" || strings.EqualFold(fold(b.text), metaTitle)) {
+			blocks = blocks[i:]
+			break
+		}
+		if b.kind != listBlock || !short(b) {
+			break
+		}
+	}
 	if len(blocks) == 0 {
 		return blocks, metaTitle
 	}

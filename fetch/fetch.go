@@ -79,7 +79,9 @@ type Article struct {
 // target address is not public (unless opts.AllowPrivate), on more than
 // MaxRedirects redirects, a non-2xx status, a content type other than
 // text/html or application/xhtml+xml, a body over opts.MaxBytes, a timeout,
-// or when the page holds no article of at least MinTextLen bytes.
+// when the page holds no article of at least MinTextLen bytes, or when the
+// article's text is not readable prose (control characters, too few words,
+// no sentence).
 func Fetch(ctx context.Context, rawURL string, opts Options) (Article, error) {
 	a, err := fetch(ctx, rawURL, opts.withDefaults())
 	if err != nil {
@@ -259,6 +261,9 @@ func extract(body []byte, pageURL *url.URL, now time.Time) (Article, error) {
 	text := toText(ra.Node)
 	if len(text) < MinTextLen {
 		return Article{}, fmt.Errorf("%w: main text is %d bytes, want at least %d", errNoArticle, len(text), MinTextLen)
+	}
+	if err := checkProse(text); err != nil {
+		return Article{}, err
 	}
 	a := Article{
 		Title:  fold(ra.Title()),

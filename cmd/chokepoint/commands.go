@@ -31,6 +31,9 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer e.Close()
+	if note := e.skippedNote(); note != "" {
+		fmt.Fprintln(env.stderr, note)
+	}
 	if *explain && !*asJSON {
 		if ex, err := e.answerer.Explain(ctx, question); err == nil {
 			io.WriteString(env.stdout, renderExplanation(ex))

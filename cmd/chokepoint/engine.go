@@ -146,6 +146,7 @@ type engine struct {
 	answerer *chokepoint.Answerer
 	loaded   corpus.Result
 	stats    chokepoint.IndexStats
+	skipped  int // corpus files the last full load skipped
 }
 
 // openEngine loads the corpus, opens the index and brings it up to date
@@ -186,6 +187,7 @@ func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn 
 	if quick && fp != "" && idx.Recovered() == "" && idx.Stats().Documents > 0 &&
 		readFingerprint(dir) == idx.Stats().Dir+"\n"+fp {
 		e.loaded.Vocabulary, e.loaded.Skipped = corpus.LoadVocabulary(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+		e.skipped = readSkipped(dir)
 		st := idx.Stats()
 		e.stats = chokepoint.IndexStats{Documents: st.Documents, Passages: st.Passages, Unchanged: st.Documents}
 	} else {
@@ -199,8 +201,10 @@ func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn 
 			idx.Close()
 			return nil, err
 		}
+		e.skipped = len(e.loaded.Skipped)
 		if fp != "" {
 			// Best effort: without it the next run just reads the corpus.
+			_ = writeSkipped(dir, e.skipped)
 			_ = writeFingerprint(dir, idx.Stats().Dir+"\n"+fp)
 		}
 	}

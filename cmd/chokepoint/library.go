@@ -40,6 +40,7 @@ type library struct {
 	stateMu sync.Mutex
 	skipped []*chokepoint.FileError
 	last    time.Time
+	now     func() time.Time // the clock watch mode's settle time is measured with; nil is time.Now
 }
 
 var (
@@ -86,37 +87,141 @@ func (l *library) Status() bot.Status {
 	return bot.Status{Documents: st.Documents, Passages: st.Passages, LastReindex: l.last, Skipped: l.skipped}
 }
 
-// Reindex reloads the corpus and updates the index with what changed.
+// Reindex reloads the corpus and updates the index with what changed. A
+// document whose file no longer loads keeps its last good version, and the
+// file is reported in the skipped list saying so.
 func (l *library) Reindex(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.reindexLocked(ctx, progress)
+	r, err := l.reloadLocked(ctx, progress, 0)
+	return r.stats, r.skipped, err
+}
+
+// reloaded is what a reload did.
+type reloaded struct {
+	stats   chokepoint.IndexStats
+	skipped []*chokepoint.FileError
+	// kept are the IDs of documents served from their last good version
+	// because their file fails to load.
+	kept []string
+	// unsettled are the files still being written, not loaded yet (their
+	// documents, if indexed, keep their last version).
+	unsettled []string
+}
+
+// reload is Reindex for watch mode: files modified less than settle ago
+// are taken as still being written, left as they were in the index (or
+// out of it, when new) and listed in unsettled, to be loaded later.
+func (l *library) reload(ctx context.Context, progress func(done, total int), settle time.Duration) (reloaded, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reloadLocked(ctx, progress, settle)
 }
 
 func (l *library) reindexLocked(ctx context.Context, progress func(done, total int)) (chokepoint.IndexStats, []*chokepoint.FileError, error) {
+	r, err := l.reloadLocked(ctx, progress, 0)
+	return r.stats, r.skipped, err
+}
+
+func (l *library) reloadLocked(ctx context.Context, progress func(done, total int), settle time.Duration) (reloaded, error) {
 	start := time.Now()
-	loaded, err := corpus.Load(l.fsys, corpus.Options{MaxFileSize: l.cfg.MaxFileSize})
+	now := l.now
+	if now == nil {
+		now = time.Now
+	}
+	loaded, err := corpus.Load(l.fsys, corpus.Options{MaxFileSize: l.cfg.MaxFileSize, Settle: settle, Now: now})
 	if err != nil {
 		l.metrics.Reindexed(time.Since(start), err)
-		return chokepoint.IndexStats{}, nil, err
+		return reloaded{}, err
 	}
-	stats, err := l.idx.Update(ctx, loaded.Documents, progress)
+	r := reloaded{unsettled: loaded.Unsettled}
+	docs, kept, err := l.keepLastGood(ctx, loaded)
+	if err != nil {
+		l.metrics.Reindexed(time.Since(start), err)
+		return reloaded{}, err
+	}
+	r.kept = kept
+	r.skipped = loaded.Skipped
+	stats, err := l.idx.Update(ctx, docs, progress)
 	l.metrics.Reindexed(time.Since(start), err)
 	if err != nil {
-		return chokepoint.IndexStats{}, loaded.Skipped, err
+		return r, err
 	}
+	r.stats = stats
 	l.answerer.Store(chokepoint.NewAnswerer(l.idx, loaded.Vocabulary, l.cfg.answererOptions()))
 	l.metrics.CorpusSize(stats.Documents, stats.Passages)
 	l.stateMu.Lock()
 	l.skipped, l.last = loaded.Skipped, time.Now()
 	l.stateMu.Unlock()
-	return stats, loaded.Skipped, nil
+	return r, nil
+}
+
+// keepLastGood returns the loaded documents plus, for each document of the
+// index whose file (or sidecar) now fails to load or is still being
+// written, its version from the index; the skipped entries of those files
+// say so (loaded.Skipped is rewritten in place).
+func (l *library) keepLastGood(ctx context.Context, loaded corpus.Result) ([]chokepoint.Document, []string, error) {
+	have := make(map[string]bool, len(loaded.Documents))
+	for _, d := range loaded.Documents {
+		have[d.ID] = true
+	}
+	// keep returns whether the file at p was the indexed version of a
+	// document that did not load now, and adds that version.
+	docs := loaded.Documents
+	var kept []string
+	keep := func(p string) (bool, error) {
+		id := strings.TrimSuffix(p, path.Ext(p))
+		if have[id] {
+			return false, nil
+		}
+		old, err := l.idx.Document(id)
+		if err != nil || !(old.Path == p || (strings.EqualFold(path.Ext(old.Path), ".txt") && isSidecar(p))) {
+			return false, nil
+		}
+		n := l.idx.PassageCount(id)
+		old.Passages = make([]chokepoint.Passage, 0, n)
+		for i := range n {
+			h, err := l.idx.Passage(ctx, chokepoint.PassageID(id, i))
+			if err != nil {
+				return false, fmt.Errorf("keep the last good version of %s: %w", p, err)
+			}
+			old.Passages = append(old.Passages, h.Passage)
+		}
+		docs = append(docs, old)
+		have[id] = true
+		return true, nil
+	}
+	for i, s := range loaded.Skipped {
+		ok, err := keep(s.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			kept = append(kept, strings.TrimSuffix(s.Path, path.Ext(s.Path)))
+			loaded.Skipped[i] = &chokepoint.FileError{Path: s.Path, Line: s.Line,
+				Err: fmt.Errorf("%w (still serving its last good version)", s.Err)}
+		}
+	}
+	for _, p := range loaded.Unsettled {
+		if _, err := keep(p); err != nil {
+			return nil, nil, err
+		}
+	}
+	return docs, kept, nil
+}
+
+// isSidecar reports whether p names a .txt article's metadata file.
+func isSidecar(p string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 // Add validates an article, writes it into the corpus directory and
 // indexes it. A file that is not a valid article is refused with an error
 // wrapping its *chokepoint.FileError, and the corpus is left unchanged; so
-// it is when indexing fails. An existing file of the same name is replaced.
+// it is when indexing fails. An existing file of the same name is replaced;
+// a file whose document ID another file already holds (a.md next to a.txt)
+// is refused, naming that file.
 func (l *library) Add(ctx context.Context, filename string, data []byte) (chokepoint.Document, error) {
 	if l.dir == "" {
 		return chokepoint.Document{}, errReadOnlyCorpus
@@ -125,12 +230,29 @@ func (l *library) Add(ctx context.Context, filename string, data []byte) (chokep
 	if err != nil {
 		return chokepoint.Document{}, &chokepoint.FileError{Path: filename, Err: err}
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.addLocked(ctx, name, data)
+}
+
+// addLocked validates an article, writes it under name and reindexes; l.mu
+// is held.
+func (l *library) addLocked(ctx context.Context, name string, data []byte) (chokepoint.Document, error) {
 	doc, _, err := corpus.Parse(name, data, nil)
 	if err != nil {
 		return chokepoint.Document{}, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	holders, err := l.holders(name)
+	if err != nil {
+		return chokepoint.Document{}, fmt.Errorf("add %s: %w", name, err)
+	}
+	for _, h := range holders {
+		if h != name {
+			id := strings.TrimSuffix(name, path.Ext(name))
+			return chokepoint.Document{}, &chokepoint.FileError{Path: name, Err: fmt.Errorf(
+				"%s already holds document %q; remove it first (or upload %s to replace it)", h, id, h)}
+		}
+	}
 	dst := filepath.Join(l.dir, name)
 	old, readErr := os.ReadFile(dst)
 	existed := readErr == nil
@@ -149,19 +271,95 @@ func (l *library) Add(ctx context.Context, filename string, data []byte) (chokep
 	return doc, nil
 }
 
+// holders returns the article files at the root of the corpus directory
+// whose document ID is name's: name itself and files that differ from it
+// only in their extension (a.md, a.markdown, a.txt, a.MD).
+func (l *library) holders(name string) ([]string, error) {
+	ents, err := os.ReadDir(l.dir)
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimSuffix(name, path.Ext(name))
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || strings.TrimSuffix(n, path.Ext(n)) != id {
+			continue
+		}
+		switch strings.ToLower(path.Ext(n)) {
+		case ".md", ".markdown", ".txt":
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// maxSameTitle bounds the numbered names tried for articles sharing a title.
+const maxSameTitle = 1000
+
 // AddURL fetches a web page, extracts its article and adds it as Markdown
 // with front matter. A page that cannot be fetched (refused address, not
 // HTML, too large, no article) is reported as a *chokepoint.FileError
-// naming the URL; the corpus is then unchanged.
+// naming the URL; the corpus is then unchanged. An article from the same
+// URL is replaced; one with the same title from another URL is kept, and
+// the new article gets a numbered name ("title-2.md").
 func (l *library) AddURL(ctx context.Context, url string) (chokepoint.Document, error) {
+	doc, _, err := l.addURL(ctx, url)
+	return doc, err
+}
+
+// addURL is AddURL, also reporting whether it replaced the article
+// fetched earlier from the same URL.
+func (l *library) addURL(ctx context.Context, url string) (chokepoint.Document, bool, error) {
 	if l.dir == "" {
-		return chokepoint.Document{}, errReadOnlyCorpus
+		return chokepoint.Document{}, false, errReadOnlyCorpus
 	}
 	art, err := fetch.Fetch(ctx, url, fetch.Options{Timeout: l.cfg.Fetch.Timeout, MaxBytes: l.cfg.Fetch.MaxBytes, AllowPrivate: l.cfg.Fetch.AllowPrivate})
 	if err != nil {
-		return chokepoint.Document{}, &chokepoint.FileError{Path: url, Err: err}
+		return chokepoint.Document{}, false, &chokepoint.FileError{Path: url, Err: err}
 	}
-	return l.Add(ctx, art.FileName(), art.Markdown())
+	data := art.Markdown()
+	base := art.FileName()
+	if _, _, err := corpus.Parse(base, data, nil); err != nil {
+		return chokepoint.Document{}, false, &chokepoint.FileError{Path: url, Err: err}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	for i := 1; i <= maxSameTitle; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d.md", stem, i)
+		}
+		holders, err := l.holders(name)
+		if err != nil {
+			return chokepoint.Document{}, false, fmt.Errorf("add %s: %w", name, err)
+		}
+		switch {
+		case len(holders) == 0:
+			doc, err := l.addLocked(ctx, name, data)
+			return doc, false, err
+		case len(holders) == 1 && holders[0] == name && l.fileURL(name) == art.URL:
+			doc, err := l.addLocked(ctx, name, data)
+			return doc, true, err
+		}
+	}
+	return chokepoint.Document{}, false, &chokepoint.FileError{Path: url,
+		Err: fmt.Errorf("%d articles are already titled like %s", maxSameTitle, base)}
+}
+
+// fileURL returns the url of the article file name at the corpus root, ""
+// when it has none or cannot be read.
+func (l *library) fileURL(name string) string {
+	data, ferr := os.ReadFile(filepath.Join(l.dir, name))
+	if ferr != nil {
+		return ""
+	}
+	doc, _, err := corpus.Parse(name, data, nil)
+	if err != nil {
+		return ""
+	}
+	return doc.URL
 }
 
 // Remove deletes a document's file (and its sidecar) from the corpus
