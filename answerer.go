@@ -94,8 +94,6 @@ const (
 	// FeatureTypos matches a word the corpus lacks to the corpus words one
 	// or two edits away.
 	FeatureTypos
-	// FeatureThesaurus adds general-English synonyms at a lower weight.
-	FeatureThesaurus
 	// FeatureAnswerType demotes excerpts lacking the type of answer asked
 	// for (a date, a quantity, a name, a place, a reason).
 	FeatureAnswerType
@@ -117,7 +115,6 @@ var FeatureNames = []struct {
 	{"question filler", FeatureFiller},
 	{"field vocabulary", FeatureVocabulary},
 	{"typo matching", FeatureTypos},
-	{"thesaurus", FeatureThesaurus},
 	{"answer type", FeatureAnswerType},
 	{"passage/article/section context", FeatureContext},
 	{"two-sentence excerpts", FeatureTwoSentences},

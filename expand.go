@@ -11,8 +11,8 @@ import (
 // Stage 2 of an answer: the question's words become concepts. A concept is
 // one thing the question asks about ("Russia", "rare earth elements",
 // "replace") with the phrasings that satisfy it: its own, the vocabulary's
-// equivalents and implications, the thesaurus's looser synonyms, and for a
-// word the corpus never uses, the corpus words one or two typos away. Each
+// equivalents and implications, and for a word the corpus never uses, the
+// corpus words one or two typos away (or the two words it runs together). Each
 // alternative carries a weight: the question's own word counts fully, a
 // looser one less. A concept weighs by its rarity in the corpus.
 
@@ -22,7 +22,6 @@ const (
 	weightVocabulary = 0.9  // an equivalent or implied term of the field
 	weightTypo1      = 0.85 // the corpus word one edit from an unknown word
 	weightTypo2      = 0.7  // two edits
-	weightThesaurus  = 0.5  // a general-English synonym
 )
 
 // alt is one phrasing of a concept.
@@ -119,19 +118,6 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if stats, err = a.termStats(ctx, cs); err != nil {
 				return nil, TermStats{}, err
 			}
-		}
-	}
-	if !a.opts.Off.Has(FeatureThesaurus) {
-		// Only for words the corpus seldom uses: where the question's own
-		// word is common in the corpus, its synonyms add only noise (a word
-		// has many senses; the corpus uses it in its own).
-		for i := range cs {
-			if maxDocFreq(cs[i], stats) <= thesaurusMaxDocFreq {
-				cs[i].alts = a.vocab.related(cs[i].alts)
-			}
-		}
-		if stats, err = a.termStats(ctx, cs); err != nil {
-			return nil, TermStats{}, err
 		}
 	}
 	weigh(cs, stats, a.vocab.common)
@@ -303,20 +289,6 @@ func weigh(cs []concept, st TermStats, common func(string) bool) {
 // unknownNameWeight is how much more than the heaviest known concept an
 // unknown name weighs.
 var unknownNameWeight = 8.0
-
-// thesaurusMaxDocFreq is the most passages a concept may be found in and
-// still be widened with the thesaurus.
-var thesaurusMaxDocFreq = 2.0
-
-// maxDocFreq returns the passages holding the concept's most frequent
-// alternative.
-func maxDocFreq(c concept, st TermStats) float64 {
-	df := 0
-	for _, al := range c.alts {
-		df = max(df, keyDocFreq(al.key, st))
-	}
-	return float64(df)
-}
 
 // keyDocFreq estimates the passages holding a phrase: at most those
 // holding its rarest word.
