@@ -110,6 +110,10 @@ var filler = setOf(
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
+	// chat slang
+	"tbh", "imo", "imho", "ngl", "bruh", "bro", "lmk", "idk", "afaik", "iirc", "rn", "lmfao", "rofl",
+	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",
+	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 )
 
 // stopWords are the longer function words of English, which the index

@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Vocabulary is the domain vocabulary users edit (corpus/synonyms.yaml): terms
@@ -37,6 +38,10 @@ type compiledVocabulary struct {
 	// entries by their trigger's first term; longest triggers first.
 	entries   map[string][]vocabEntry
 	words map[string]bool
+	// byFirst groups words by first letter, for misspelt; built on first
+	// use.
+	byFirstOnce sync.Once
+	byFirst     map[byte][]string
 }
 
 type vocabEntry struct {
@@ -134,7 +139,29 @@ func (cv *compiledVocabulary) common(word string) bool {
 	if len(cv.words) == 0 || len(word) <= 3 {
 		return true
 	}
-	return cv.isWord(word)
+	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
+}
+
+// misspelt reports whether w is a typo of a listed word: one edit away (two
+// from seven letters), with the same first letter, as people mistype
+// "colision" and "originaly".
+func (cv *compiledVocabulary) misspelt(w string) bool {
+	edits := 1
+	if len(w) >= 7 {
+		edits = 2
+	}
+	cv.byFirstOnce.Do(func() {
+		cv.byFirst = map[byte][]string{}
+		for word := range cv.words {
+			cv.byFirst[word[0]] = append(cv.byFirst[word[0]], word)
+		}
+	})
+	for _, word := range cv.byFirst[w[0]] {
+		if d := len(word) - len(w); d <= edits && d >= -edits && editDistance(w, word) <= edits {
+			return true
+		}
+	}
+	return false
 }
 
 // isWord reports whether word is in the word list, in its base or an

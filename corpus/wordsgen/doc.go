@@ -12,7 +12,7 @@
 //
 // Words are single-word lemmas of at least three letters a-z (no phrases,
 // hyphens, digits or capitals; WordNet capitalises proper nouns) of nouns,
-// verbs and adjectives, tagged at least once in WordNet's semantic
+// verbs, adjectives and adverbs, tagged at least once in WordNet's semantic
 // concordance (cntlist.rev), whose first sense is not a proper noun. The
 // file lists them one a line, sorted, after comment lines starting with "#"
 // whose first gives the command above.

@@ -13,8 +13,8 @@ const minLen = 3
 
 // build returns the list, sorted: every single-word, lower-case lemma of
 // at least minLen letters a-z (no phrase, hyphen, digit or capital) that
-// the semantic concordance tagged at least once, as a noun, verb or
-// adjective whose first sense is not a proper noun ("China" for "china").
+// the semantic concordance tagged at least once, as a noun, verb,
+// adjective or adverb whose first sense is not a proper noun ("China" for "china").
 func build(wn *wordNet) []string {
 	seen := map[string]bool{}
 	var out []string

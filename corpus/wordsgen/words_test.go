@@ -46,6 +46,8 @@ func TestBuild(t *testing.T) {
 		{"hyphenated lemma", "fine-tune", false},
 		{"two letters", "ax", false},
 		{"never tagged", "aardwolf", false},
+		{"tagged adverb", "probably", true},
+		{"untagged adverb", "seldomly", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +110,7 @@ func TestRunUsage(t *testing.T) {
 
 func TestReadWordNetErrors(t *testing.T) {
 	good := fstest.MapFS{}
-	for _, name := range []string{"index.noun", "index.verb", "index.adj", "data.noun", "data.verb", "data.adj", "cntlist.rev"} {
+	for _, name := range []string{"index.noun", "index.verb", "index.adj", "index.adv", "data.noun", "data.verb", "data.adj", "data.adv", "cntlist.rev"} {
 		data, err := os.ReadFile(filepath.Join(fixture, name))
 		if err != nil {
 			t.Fatal(err)
