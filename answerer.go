@@ -24,7 +24,7 @@ type Options struct {
 	// MoreCitations is how many further citations Answer.More holds;
 	// default 5, negative for none.
 	MoreCitations int
-	// Candidates is how many passages are retrieved per question; default 40.
+	// Candidates is how many passages are retrieved per question; default 30.
 	Candidates int
 	// MinConfidence is the share of the question the best excerpt must
 	// hold, below which the answer abstains; default DefaultMinConfidence.
@@ -60,7 +60,7 @@ func (o Options) withDefaults() Options {
 	}
 	o.MoreCitations = max(o.MoreCitations, 0)
 	if o.Candidates <= 0 {
-		o.Candidates = 40
+		o.Candidates = 30
 	}
 	if o.MinConfidence <= 0 {
 		o.MinConfidence = DefaultMinConfidence

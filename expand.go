@@ -29,6 +29,7 @@ type alt struct {
 	text   string   // as sent to the Searcher
 	key    []string // analysed terms, matched in order
 	weight float64
+	df     int // passages holding it (for a phrase, its rarest word), set by weigh
 }
 
 // concept is one content term of a question, with its alternatives.
@@ -43,11 +44,14 @@ type concept struct {
 
 func (c concept) id() string { return strings.Join(c.alts[0].key, " ") }
 
-// texts returns the concept's alternatives as sent to the Searcher.
+// texts returns the alternatives sent to the Searcher: those the corpus
+// holds (the others would only cost look-ups).
 func (c concept) texts() []string {
 	out := make([]string, 0, len(c.alts))
 	for _, a := range c.alts {
-		out = append(out, a.text)
+		if a.df > 0 {
+			out = append(out, a.text)
+		}
 	}
 	return out
 }
@@ -100,7 +104,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if a.vocab.isWord(cs[i].alts[0].text) {
 				continue
 			}
-			if fixes := typoFixes(cs[i], stats); len(fixes) > 0 {
+			fixes, err := a.typoFixes(ctx, cs[i], stats)
+			if err != nil {
+				return nil, TermStats{}, err
+			}
+			if len(fixes) > 0 {
 				for _, f := range fixes {
 					fc, _ := a.vocab.concept([]string{f.term}, f.term, !a.opts.Off.Has(FeatureVocabulary))
 					for _, al := range fc.alts {
@@ -203,18 +211,21 @@ type typoFix struct {
 // typoFixes returns, for a one-word concept none of whose alternatives the
 // corpus holds, the corpus words nearest to it: all those at the smallest
 // edit distance found, at most two, most frequent first.
-func typoFixes(c concept, st TermStats) []typoFix {
+func (a *Answerer) typoFixes(ctx context.Context, c concept, st TermStats) ([]typoFix, error) {
 	for _, al := range c.alts {
 		for _, t := range al.key {
 			if st.DocFreq[t] > 0 {
-				return nil
+				return nil, nil
 			}
 		}
 	}
 	if len(c.alts[0].key) != 1 {
-		return nil
+		return nil, nil
 	}
-	near := st.Near[c.alts[0].key[0]]
+	near, err := a.s.Near(ctx, c.alts[0].key[0])
+	if err != nil {
+		return nil, fmt.Errorf("near terms: %w", err)
+	}
 	var out []typoFix
 	for _, n := range near {
 		if n.Edits != near[0].Edits || len(out) == 2 {
@@ -226,7 +237,7 @@ func typoFixes(c concept, st TermStats) []typoFix {
 		}
 		out = append(out, typoFix{n.Term, w})
 	}
-	return out
+	return out, nil
 }
 
 // appendAlt adds al unless an alternative with its key is there already
@@ -257,8 +268,10 @@ func weigh(cs []concept, st TermStats, common func(string) bool) {
 	known, sum := 0, 0.0
 	for i := range cs {
 		df := 0
-		for _, al := range cs[i].alts {
-			df = max(df, keyDocFreq(al.key, st))
+		for j := range cs[i].alts {
+			al := &cs[i].alts[j]
+			al.df = keyDocFreq(al.key, st)
+			df = max(df, al.df)
 		}
 		if df > 0 {
 			cs[i].known = true

@@ -1,6 +1,7 @@
 package chokepoint
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -121,10 +122,6 @@ var weights = features{Cov: 1, Pass: 0.8, Art: 0.75, Sec: 0.2, CovTyp: 0.9, Len:
 // each passage its best windows (at most maxWindows, not overlapping), best
 // first overall.
 func (a *Answerer) score(q question, hits []Hit) []candidate {
-	type scored struct {
-		candidate
-		f features
-	}
 	var all []scored
 	var best [3]float64
 	for rank, h := range hits {
@@ -159,11 +156,7 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 			f := &c.f
 			f.Cov = cov
 			f.Pass, f.Art, f.Sec = ctx[0], ctx[1], ctx[2]
-			typ := 1.0
-			if q.typ != typeAny && !a.opts.Off.Has(FeatureAnswerType) {
-				typ = typeMatch(q.typ, text, q.asked, a.s.Analyze)
-			}
-			f.CovTyp = cov * typ
+			f.CovTyp = cov // the type's match is known later: see below
 			f.Len = float64(span.End-span.Start) / float64(a.opts.MaxExcerpt)
 			switch {
 			case h.Passage.Kind == List:
@@ -185,6 +178,9 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 			}
 		}
 		c.score = c.f.dot(weights)
+	}
+	if q.typ != typeAny && !a.opts.Off.Has(FeatureAnswerType) {
+		a.matchTypes(q, all)
 	}
 	slices.SortStableFunc(all, func(x, y scored) int {
 		if x.score != y.score {
@@ -208,6 +204,55 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 		out = append(out, c.candidate)
 	}
 	return out
+}
+
+// typedWindows is how many of the best windows matchTypes must get right:
+// enough for every citation and the summaries' stand-ins.
+const typedWindows = 16
+
+// matchTypes multiplies each window's CovTyp by how well it holds the
+// answer type and rescores it. Matching a type reads the window's text with
+// regular expressions, the costliest step of scoring, so it is done best
+// bound first and stops once no window left can enter the best
+// typedWindows: a window's score with its type unknown is an upper bound
+// (a match is at most 1), and with no match at all a lower one.
+func (a *Answerer) matchTypes(q question, all []scored) {
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(all[y].score, all[x].score) })
+	var top []float64 // best exact scores so far, descending, at most typedWindows
+	for _, i := range order {
+		c := &all[i]
+		if len(top) == typedWindows && c.score < top[len(top)-1] {
+			// No window left can enter the best: give each the lower bound.
+			for _, j := range order {
+				if all[j].typed {
+					continue
+				}
+				all[j].score -= weights.CovTyp * all[j].f.CovTyp
+				all[j].f.CovTyp = 0
+			}
+			return
+		}
+		m := typeMatch(q.typ, c.hit.Passage.Text[c.span.Start:c.span.End], q.asked, a.s.Analyze)
+		c.score -= weights.CovTyp * c.f.CovTyp * (1 - m)
+		c.f.CovTyp *= m
+		c.typed = true
+		k, _ := slices.BinarySearchFunc(top, c.score, func(a, b float64) int { return cmp.Compare(b, a) })
+		top = slices.Insert(top, k, c.score)
+		if len(top) > typedWindows {
+			top = top[:typedWindows]
+		}
+	}
+}
+
+// scored is a candidate with its features.
+type scored struct {
+	candidate
+	f     features
+	typed bool // its answer type's match is known
 }
 
 // docTerms returns the analysed terms of a hit's document title and
