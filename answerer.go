@@ -84,7 +84,7 @@ func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
 // Answer answers question with verbatim excerpts of the corpus. When the
 // corpus does not cover the question the Answer abstains and suggests the
 // nearest documents. It returns ErrEmptyQuestion for a question without
-// words, ErrQuestionTooLong past MaxQuestionLen bytes, and the Searcher's
+// words, ErrQuestionTooLong past MaxQuestionLen characters, and the Searcher's
 // errors wrapped. The same question on the same index gives the same answer.
 func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) {
 	q, concepts, res, err := a.retrieve(ctx, question, a.opts.Candidates)
@@ -151,8 +151,8 @@ func (a *Answerer) abstain(ctx context.Context, ans Answer) (Answer, error) {
 }
 
 func cleanQuestion(q string) (string, error) {
-	if len(q) > MaxQuestionLen {
-		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrQuestionTooLong, len(q), MaxQuestionLen)
+	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
+		return "", fmt.Errorf("%w: %d characters, at most %d", ErrQuestionTooLong, n, MaxQuestionLen)
 	}
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, "\uFFFD")
