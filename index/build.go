@@ -212,6 +212,12 @@ func (x *Index) update(ctx context.Context, docs []chokepoint.Document, progress
 	if err := x.checkOpen(); err != nil {
 		return chokepoint.IndexStats{}, err
 	}
+	// Another process may have replaced the live generation: start from
+	// its. Generations never change once CURRENT names them, so this needs
+	// no lock; one that vanishes meanwhile is looked at again below.
+	if _, err := x.catchUp(); err != nil {
+		return chokepoint.IndexStats{}, err
+	}
 	// Nothing to change needs no lock, so a read-only directory serves.
 	if man, gen := x.snapshot(); !x.mustRebuild(man, gen) {
 		if d := diff(man, docs); !d.changes() {
@@ -345,9 +351,9 @@ func (x *Index) lock(ctx context.Context) (*dirLock, error) {
 }
 
 // catchUp makes live the generation CURRENT names, when another process
-// replaced ours while this one was not holding the directory lock (which
-// the caller now holds). stale is true when CURRENT cannot be read or
-// names a generation that will not open: then only a rebuild helps.
+// replaced ours. stale is true when CURRENT cannot be read or names a
+// generation that will not open: then, if the caller holds the directory
+// lock, only a rebuild helps.
 func (x *Index) catchUp() (stale bool, err error) {
 	cur, err := readCurrent(x.dir)
 	if err != nil {

@@ -243,6 +243,18 @@ func TestTwoIndexesShareADirectory(t *testing.T) {
 	if res, err := x.Search(ctx, chokepoint.Query{Text: "gallium"}); err != nil || len(res.Hits) != 1 {
 		t.Errorf("Search on the first Index after its update = %v, %v; want b's hit", res.Hits, err)
 	}
+
+	// A rebuild elsewhere that changed nothing is still picked up by the
+	// next Update, which then writes nothing.
+	if _, err := y.Rebuild(ctx, []chokepoint.Document{a, b}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := mustUpdate(t, x, a, b); st.Unchanged != 2 || st.Rebuilt {
+		t.Errorf("Update after a rebuild elsewhere = %+v, want 2 unchanged", st)
+	}
+	if gx, gy := x.Stats().Dir, y.Stats().Dir; gx != gy {
+		t.Errorf("live generations after a rebuild elsewhere: %s and %s, want the same", gx, gy)
+	}
 }
 
 // treeState lists every file under dir with its size and modification
