@@ -256,20 +256,23 @@ func cloneBleve(src, dst string) error {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("clone %s: not a regular file", p)
 		}
-		if strings.HasSuffix(p, segmentSuffix) {
-			if err := os.Link(p, to); err == nil {
-				return nil
-			}
+		if !strings.HasSuffix(p, segmentSuffix) {
+			// bleve writes into the copies of these (the bolt file) and
+			// syncs them itself before the generation is used.
+			return copyFile(p, to, false)
 		}
-		return copyFile(p, to)
+		if err := os.Link(p, to); err == nil {
+			return nil
+		}
+		return copyFile(p, to, true)
 	})
 }
 
 // segmentSuffix ends the name of a bleve (zap) segment file.
 const segmentSuffix = ".zap"
 
-// copyFile copies src to the new file dst and syncs it.
-func copyFile(src, dst string) error {
+// copyFile copies src to the new file dst, and syncs it if sync is set.
+func copyFile(src, dst string, sync bool) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -280,7 +283,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	_, err = io.Copy(out, in)
-	if err == nil {
+	if err == nil && sync {
 		err = out.Sync()
 	}
 	if cerr := out.Close(); err == nil {
