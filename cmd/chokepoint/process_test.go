@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,7 +56,7 @@ func command(ctx context.Context, bin string, uid int, args ...string) (*exec.Cm
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), envMainArgs+"="+string(a))
 	if uid >= 0 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
+		runAs(cmd, uid)
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
