@@ -213,7 +213,7 @@ func (x *Index) update(ctx context.Context, docs []chokepoint.Document, progress
 		return chokepoint.IndexStats{}, err
 	}
 	// Another process may have replaced the live generation: start from
-	// its. Generations never change once CURRENT names them, so this needs
+	// it. Generations never change once CURRENT names them, so this needs
 	// no lock; one that vanishes meanwhile is looked at again below.
 	if _, err := x.catchUp(); err != nil {
 		return chokepoint.IndexStats{}, err

@@ -143,17 +143,17 @@ type Stats struct {
 // process's build) while Open read it.
 const maxOpenAttempts = 10
 
-// Open opens the index in dir for searching. It writes nothing: it reads
-// the generation CURRENT names, read-only, so any number of processes may
-// open the index while another updates it, and a read-only directory
-// serves as long as it needs no update. A directory without an index (or
-// without dir itself) opens as an empty index, which the first Update
-// builds. An index that will not open (damaged files, a wrong mapping
-// version) is left alone and the Index starts empty; Recovered then says
-// why, and the next Update rebuilds it. Stale generations left by
-// interrupted builds are removed when no other process is changing the
-// directory (best effort). Open returns an error wrapping ErrLocked when a
-// generation stays locked longer than opts.OpenTimeout.
+// Open opens the index in dir for searching. It reads the generation
+// CURRENT names, read-only, so any number of processes may open the index
+// while another updates it, and a read-only directory serves as long as it
+// needs no update. The only writes Open makes are removing what interrupted
+// builds left behind, when there is any and no other process is changing
+// the directory (best effort). A directory without an index (or without dir
+// itself) opens as an empty index, which the first Update builds. An index
+// that will not open (damaged files, a wrong mapping version) is left alone
+// and the Index starts empty; Recovered then says why, and the next Update
+// rebuilds it. Open returns an error wrapping ErrLocked when a generation
+// stays locked longer than opts.OpenTimeout.
 func Open(ctx context.Context, dir string, opts Options) (*Index, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
