@@ -434,7 +434,7 @@ func (x *Index) writeGeneration(ctx context.Context, base string, known map[stri
 	if err != nil {
 		return fail(err)
 	}
-	live, man, err := x.openGeneration(name)
+	live, err := x.openWithManifest(name, man)
 	if err != nil {
 		return fail(err)
 	}

@@ -248,20 +248,27 @@ func (x *Index) tidy() {
 // openGeneration opens generation name read-only and checks it against
 // its manifest.
 func (x *Index) openGeneration(name string) (bleve.Index, manifest, error) {
-	path := filepath.Join(x.dir, name)
-	man, err := readManifest(path)
+	man, err := readManifest(filepath.Join(x.dir, name))
 	if err != nil {
 		return nil, manifest{}, err
 	}
+	idx, err := x.openWithManifest(name, man)
+	return idx, man, err
+}
+
+// openWithManifest opens generation name read-only and checks it against
+// man, its manifest.
+func (x *Index) openWithManifest(name string, man manifest) (bleve.Index, error) {
+	path := filepath.Join(x.dir, name)
 	if man.MappingVersion != MappingVersion {
-		return nil, manifest{}, fmt.Errorf("mapping version %d, want %d", man.MappingVersion, MappingVersion)
+		return nil, fmt.Errorf("mapping version %d, want %d", man.MappingVersion, MappingVersion)
 	}
 	if _, err := verifySegments(filepath.Join(path, bleveDir), man.Segments); err != nil {
-		return nil, manifest{}, err
+		return nil, err
 	}
 	idx, err := openBleve(filepath.Join(path, bleveDir), true, x.opts.OpenTimeout)
 	if err != nil {
-		return nil, manifest{}, err
+		return nil, err
 	}
 	if !man.Dirty {
 		want := 0
@@ -274,10 +281,10 @@ func (x *Index) openGeneration(name string) (bleve.Index, manifest, error) {
 		}
 		if err != nil {
 			closeBleve(idx)
-			return nil, manifest{}, err
+			return nil, err
 		}
 	}
-	return idx, man, nil
+	return idx, nil
 }
 
 // openBleve opens the bleve index at path, read-only or for writing. A
