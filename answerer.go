@@ -143,7 +143,7 @@ func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
 // Answer answers question with verbatim excerpts of the corpus. When the
 // corpus does not cover the question the Answer abstains and suggests the
 // nearest documents. It returns ErrEmptyQuestion for a question without
-// words, ErrQuestionTooLong past MaxQuestionLen bytes, and the Searcher's
+// words, ErrQuestionTooLong past MaxQuestionLen characters, and the Searcher's
 // errors wrapped. The same question on the same index gives the same answer.
 func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) {
 	q, hits, err := a.retrieve(ctx, question, a.opts.Candidates)

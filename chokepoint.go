@@ -19,7 +19,8 @@ var (
 	ErrIndexClosed = errors.New("index closed")
 )
 
-// MaxQuestionLen is the longest question, in bytes, the Answerer accepts.
+// MaxQuestionLen is the longest question, in characters (Unicode code
+// points), the Answerer accepts.
 const MaxQuestionLen = 1000
 
 // Document is one article of the corpus.

@@ -99,7 +99,7 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 		}
 	}
 
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		n, err := idx.DocCount()
 		if err != nil {
 			return err
@@ -194,7 +194,7 @@ func (x *Index) addHeadings(hs []chokepoint.Hit) {
 // chokepoint.Searcher.
 func (x *Index) Terms(ctx context.Context, terms []string) (chokepoint.TermStats, error) {
 	st := chokepoint.TermStats{DocFreq: map[string]int{}}
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		n, err := idx.DocCount()
 		if err != nil {
 			return err
@@ -228,7 +228,7 @@ func (x *Index) Near(ctx context.Context, term string) ([]chokepoint.NearTerm, e
 		return nil, nil
 	}
 	var near []chokepoint.NearTerm
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		return withReader(idx, func(r index.IndexReader) error {
 			fuzzy, ok := r.(index.IndexReaderFuzzy)
 			if !ok {
@@ -472,7 +472,7 @@ func (x *Index) Baseline(ctx context.Context, text string, n int) ([]chokepoint.
 		n = 10
 	}
 	var out []chokepoint.Hit
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		q := bleve.NewMatchQuery(text)
 		q.SetField(fieldText)
 		req := bleve.NewSearchRequestOptions(q, min(n, MaxLimit), 0, false)
@@ -494,7 +494,7 @@ func (x *Index) Baseline(ctx context.Context, text string, n int) ([]chokepoint.
 // document's title and URL, or an error wrapping chokepoint.ErrNotFound.
 func (x *Index) Passage(ctx context.Context, id string) (chokepoint.Hit, error) {
 	var h chokepoint.Hit
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 		req.Fields = storedFields
 		sr, err := idx.SearchInContext(ctx, req)
@@ -524,7 +524,7 @@ func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.D
 		n = defaultNearest
 	}
 	var ids []string
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		var qs []query.Query
 		for _, t := range x.Analyze(text) {
 			word := text[t.Start:t.End]

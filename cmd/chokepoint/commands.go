@@ -58,7 +58,7 @@ type jsonAnswer struct {
 	Question    string              `json:"question"`
 	Abstained   bool                `json:"abstained"`
 	Citations   []jsonCitation      `json:"citations"`
-	More        []jsonCitation      `json:"more,omitempty"`
+	More        []jsonCitation      `json:"more"` // [] when there are none
 	Suggestions []chokepoint.DocRef `json:"suggestions"`
 }
 
@@ -84,10 +84,7 @@ func answerJSON(a chokepoint.Answer) jsonAnswer {
 		}
 		return out
 	}
-	j := jsonAnswer{Question: a.Question, Abstained: a.Abstained, Citations: conv(a.Citations), Suggestions: a.Suggestions}
-	if len(a.More) > 0 {
-		j.More = conv(a.More)
-	}
+	j := jsonAnswer{Question: a.Question, Abstained: a.Abstained, Citations: conv(a.Citations), More: conv(a.More), Suggestions: a.Suggestions}
 	if j.Suggestions == nil {
 		j.Suggestions = []chokepoint.DocRef{}
 	}
@@ -157,6 +154,9 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	}
 	defer e.Close()
 	hits, err := e.answerer.Search(ctx, query, *n)
+	if errors.Is(err, chokepoint.ErrQuestionTooLong) {
+		return usagef("search: %v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -199,14 +199,22 @@ func cmdIndex(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("index: unexpected argument %q", fs.Arg(0))
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	cfg, err := settings(env, c)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
+	if *rebuild {
+		dir, loaded, stats, err := rebuildIndex(ctx, env, cfg)
+		if err != nil {
+			return err
+		}
+		writeSummary(env.stdout, dir, stats, loaded.Skipped, loaded.Warnings, time.Since(start))
+		return nil
+	}
 	progress, done := progressBar(env.stderr, "indexing")
 	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, progress, false)
 	done()
@@ -214,16 +222,10 @@ func cmdIndex(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer e.Close()
-	stats := e.stats
-	if *rebuild {
-		progress, done := progressBar(env.stderr, "rebuilding")
-		stats, err = e.idx.Rebuild(ctx, e.loaded.Documents, progress)
-		done()
-		if err != nil {
-			return err
-		}
+	if e.stale != nil {
+		return e.stale
 	}
-	writeSummary(env.stdout, e.dir, stats, e.loaded.Skipped, e.loaded.Warnings, time.Since(start))
+	writeSummary(env.stdout, e.dir, e.stats, e.loaded.Skipped, e.loaded.Warnings, time.Since(start))
 	return nil
 }
 
@@ -256,6 +258,9 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	e, err := queryEngine(ctx, env, c)
 	if err != nil {
 		return err
@@ -263,21 +268,32 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	defer e.Close()
 	docs := e.idx.Documents()
 	if *asJSON {
+		type jsonReview struct {
+			Title     string `json:"title,omitempty"`
+			Source    string `json:"source,omitempty"`
+			Author    string `json:"author,omitempty"`
+			Published string `json:"published,omitempty"`
+			URL       string `json:"url,omitempty"`
+		}
 		type jsonDoc struct {
-			ID        string             `json:"doc_id"`
-			Title     string             `json:"title"`
-			Source    string             `json:"source,omitempty"`
-			URL       string             `json:"url,omitempty"`
-			Author    string             `json:"author,omitempty"`
-			Published string             `json:"published,omitempty"`
-			Reviews   *chokepoint.Review `json:"reviews,omitempty"`
-			Tags      []string           `json:"tags,omitempty"`
-			Sections  []string           `json:"sections"`
-			Passages  int                `json:"passages"`
+			ID        string      `json:"doc_id"`
+			Title     string      `json:"title"`
+			Source    string      `json:"source,omitempty"`
+			URL       string      `json:"url,omitempty"`
+			Author    string      `json:"author,omitempty"`
+			Published string      `json:"published,omitempty"`
+			Reviews   *jsonReview `json:"reviews,omitempty"`
+			Tags      []string    `json:"tags,omitempty"`
+			Sections  []string    `json:"sections"`
+			Passages  int         `json:"passages"`
 		}
 		out := []jsonDoc{}
 		for _, d := range docs {
-			out = append(out, jsonDoc{d.ID, d.Title, d.Source, d.URL, d.Author, d.Published, d.Reviews, d.Tags, d.Sections, e.idx.PassageCount(d.ID)})
+			j := jsonDoc{d.ID, d.Title, d.Source, d.URL, d.Author, d.Published, nil, d.Tags, d.Sections, e.idx.PassageCount(d.ID)}
+			if r := d.Reviews; r != nil {
+				j.Reviews = &jsonReview{r.Title, r.Source, r.Author, r.Published, r.URL}
+			}
+			out = append(out, j)
 		}
 		return writeJSON(env.stdout, out)
 	}
