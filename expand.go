@@ -20,7 +20,7 @@ import (
 const (
 	weightOwn        = 1.0
 	weightVocabulary = 0.9  // an equivalent or implied term of the field
-	weightTypo1      = 0.85 // the corpus word one edit from an unknown word
+	weightTypo1      = 1.0  // the corpus word one edit from an unknown word: the word meant
 	weightTypo2      = 0.7  // two edits
 )
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,10 +56,15 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 
 // jsonAnswer is the --json shape of an answer.
 type jsonAnswer struct {
-	Question    string              `json:"question"`
+	Question string `json:"question"`
+	// Status is "answered", "closest" (declined, quoting the closest
+	// passages, which may not answer it) or "declined".
+	Status      string              `json:"status"`
 	Abstained   bool                `json:"abstained"`
+	Confidence  float64             `json:"confidence"`
 	Citations   []jsonCitation      `json:"citations"`
-	More        []jsonCitation      `json:"more"` // [] when there are none
+	More        []jsonCitation      `json:"more"`    // [] when there are none
+	Closest     []jsonCitation      `json:"closest"` // [] unless status is "closest"
 	Suggestions []chokepoint.DocRef `json:"suggestions"`
 }
 
@@ -84,11 +90,23 @@ func answerJSON(a chokepoint.Answer) jsonAnswer {
 		}
 		return out
 	}
-	j := jsonAnswer{Question: a.Question, Abstained: a.Abstained, Citations: conv(a.Citations), More: conv(a.More), Suggestions: a.Suggestions}
+	j := jsonAnswer{Question: a.Question, Status: answerStatus(a), Abstained: a.Abstained, Confidence: math.Round(a.Confidence*1000) / 1000,
+		Citations: conv(a.Citations), More: conv(a.More), Closest: conv(a.Closest), Suggestions: a.Suggestions}
 	if j.Suggestions == nil {
 		j.Suggestions = []chokepoint.DocRef{}
 	}
 	return j
+}
+
+// answerStatus names what kind of answer a is.
+func answerStatus(a chokepoint.Answer) string {
+	switch {
+	case !a.Abstained:
+		return "answered"
+	case len(a.Closest) > 0:
+		return "closest"
+	}
+	return "declined"
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -103,6 +121,11 @@ func renderAnswer(a chokepoint.Answer) string {
 	var b strings.Builder
 	if a.Abstained {
 		b.WriteString("The corpus does not cover this question.\n")
+		if len(a.Closest) > 0 {
+			b.WriteString("Closest passages (they may not answer it):\n\n")
+			writeCitations(&b, a.Closest)
+			b.WriteString("\n")
+		}
 		if len(a.Suggestions) > 0 {
 			b.WriteString("Nearest articles:\n")
 			for _, s := range a.Suggestions {
@@ -115,21 +138,26 @@ func renderAnswer(a chokepoint.Answer) string {
 		}
 		return b.String()
 	}
-	for i, c := range a.Citations {
+	writeCitations(&b, a.Citations)
+	return b.String()
+}
+
+// writeCitations writes numbered quotes with their sources.
+func writeCitations(b *strings.Builder, cs []chokepoint.Citation) {
+	for i, c := range cs {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "[%d] “%s”\n", c.N, c.Quote())
-		fmt.Fprintf(&b, "    — %s", c.Title)
+		fmt.Fprintf(b, "[%d] “%s”\n", c.N, c.Quote())
+		fmt.Fprintf(b, "    — %s", c.Title)
 		if c.Section != "" {
-			fmt.Fprintf(&b, ", § %s", c.Section)
+			fmt.Fprintf(b, ", § %s", c.Section)
 		}
 		b.WriteString("\n")
 		if c.URL != "" {
-			fmt.Fprintf(&b, "      %s\n", c.URL)
+			fmt.Fprintf(b, "      %s\n", c.URL)
 		}
 	}
-	return b.String()
 }
 
 func cmdSearch(ctx context.Context, env *environment, args []string) error {
