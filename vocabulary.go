@@ -52,11 +52,17 @@ type vocabEntry struct {
 
 func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVocabulary {
 	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, words: v.Words}
+	// Each term is analysed once, though groups name it many times over.
+	analysed := map[string][]string{}
 	keyOf := func(term string) []string {
+		if k, ok := analysed[term]; ok {
+			return k
+		}
 		var out []string
 		for _, t := range analyze(term) {
 			out = append(out, t.Term)
 		}
+		analysed[term] = out
 		return out
 	}
 	groupOf := map[string][]string{} // analysed term → its equivalent group
