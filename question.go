@@ -110,6 +110,9 @@ var filler = setOf(
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
+	// hedges
+	"mostly", "mainly", "usually", "typically", "generally", "currently", "nowadays", "anyway",
+	"exactly", "precisely", "literally", "totally", "supposedly", "apparently", "honestly",
 	// chat slang
 	"tbh", "imo", "imho", "ngl", "bruh", "bro", "lmk", "idk", "afaik", "iirc", "rn", "lmfao", "rofl",
 	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",

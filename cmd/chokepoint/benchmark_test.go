@@ -19,7 +19,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 122, top3: 161, declinedRight: 23, declinedWrong: 4, agree: 56, maxExcerptMedian: 300, minBaselineMarginP: 2}
+}{top1: 122, top3: 162, declinedRight: 23, declinedWrong: 4, agree: 56, maxExcerptMedian: 300, minBaselineMarginP: 2}
 
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
