@@ -57,6 +57,9 @@ func startEnvWith(t testing.TB, cfg Config, fake *discordtest.Server, setup func
 	if _, ok := e.fake.WaitIdentify(wait, 1); !ok {
 		t.Fatal("bot never identified")
 	}
+	if !e.fake.WaitHeartbeats(wait, 1) {
+		t.Fatal("bot never sent a heartbeat")
+	}
 	if _, ok := e.fake.WaitRequest(wait, func(r discordtest.Request) bool { return r.Method == "PUT" }); !ok {
 		t.Fatal("bot never registered its commands")
 	}

@@ -113,6 +113,9 @@ func TestGatewayResumeReplays(t *testing.T) {
 	if ds.State.User == nil || ds.State.User.ID != s.BotID {
 		t.Errorf("READY user not applied to the session state")
 	}
+	if !s.WaitHeartbeats(wait, 1) {
+		t.Fatal("no heartbeat")
+	}
 	const n = 10
 	for k := 0; k < n; k++ {
 		if k == n/2 {

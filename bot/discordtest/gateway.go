@@ -492,6 +492,14 @@ func (s *Server) WaitResume(timeout time.Duration) (rs Resume, ok bool) {
 	return rs, ok
 }
 
+// WaitHeartbeats waits up to timeout until n heartbeats arrived in all.
+// discordgo v0.29.0 must have sent its first heartbeat before its socket
+// is disturbed: a heartbeat goroutine that starts while the socket is
+// being closed later closes the next socket with 1000, ending the session.
+func (s *Server) WaitHeartbeats(timeout time.Duration, n int) bool {
+	return s.waitFor(timeout, func() bool { return s.gw.heartbeats >= n })
+}
+
 // SessionID returns the newest gateway session's ID.
 func (s *Server) SessionID() string {
 	s.mu.Lock()
