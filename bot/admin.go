@@ -61,18 +61,24 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 		return err
 	}
 	var last time.Time
+	expired := false // the token's life is over: progress can no longer be shown
 	began := b.cfg.Now()
 	progress := func(done, total int) {
 		run.mu.Lock()
 		run.done, run.total = done, total
 		run.mu.Unlock()
 		now := b.cfg.Now()
-		if now.Sub(last) < b.cfg.ProgressEvery || done == total {
+		if expired || now.Sub(last) < b.cfg.ProgressEvery || done == total {
 			return
 		}
 		last = now
 		// Progress is a courtesy: a failed edit must not stop the reindex.
-		if err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)}); err != nil {
+		err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)})
+		switch {
+		case errors.Is(err, errTokenExpired):
+			expired = true
+			b.log.Info("reindex progress no longer shown: interaction token expired")
+		case err != nil:
 			b.log.Warn("reindex progress edit failed", "err", err)
 		}
 	}
@@ -85,7 +91,11 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 		took = b.cfg.Now().Sub(began)
 	}
 	b.log.Info("reindexed", "added", st.Added, "changed", st.Changed, "removed", st.Removed, "passages", st.Passages, "skipped", len(skipped), "took", took)
-	if err := r.Edit(ctx, Reply{Content: renderReindex(st, skipped, took)}); err != nil {
+	err = r.Edit(ctx, Reply{Content: renderReindex(st, skipped, took)})
+	if errors.Is(err, errTokenExpired) {
+		return nil // the responder logged it; the summary is in the log line above
+	}
+	if err != nil {
 		return fmt.Errorf("edit reindex summary: %w", err)
 	}
 	return nil
@@ -123,12 +133,12 @@ func (b *Bot) corpusCmd(ctx context.Context, i *discordgo.Interaction, r Respond
 			return err
 		}
 		if err := c.Remove(ctx, id); errors.Is(err, chokepoint.ErrNotFound) {
-			return tellUser("There is no document with ID "+escape(id)+".", err)
+			return tellUser("There is no document with ID "+echo(id)+".", err)
 		} else if err != nil {
-			return fmt.Errorf("remove %q: %w", id, err)
+			return fmt.Errorf("remove %q: %w", truncate(id, maxEcho), err)
 		}
 		b.log.Info("document removed", "doc_id", id, "user_id", userID(i))
-		return r.Edit(ctx, Reply{Content: "Removed " + escape(id) + "."})
+		return r.Edit(ctx, Reply{Content: "Removed " + echo(id) + "."})
 	case "add":
 		return b.add(ctx, i, c, r, start)
 	default:
@@ -182,10 +192,10 @@ func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Res
 	switch strings.ToLower(path.Ext(name)) {
 	case ".md", ".txt":
 	default:
-		return tellUser(fmt.Sprintf("%s: only .md and .txt articles can be added.", escape(name)), nil)
+		return tellUser(fmt.Sprintf("%s: only .md and .txt articles can be added.", echo(name)), nil)
 	}
 	if int64(att.Size) > b.cfg.MaxUpload {
-		return tellUser(fmt.Sprintf("%s is too large (%d bytes); the limit is %d bytes.", escape(name), att.Size, b.cfg.MaxUpload), nil)
+		return tellUser(fmt.Sprintf("%s is too large (%d bytes); the limit is %d bytes.", echo(name), att.Size, b.cfg.MaxUpload), nil)
 	}
 	if err := b.respondFirst(ctx, r, deferred(true), start); err != nil {
 		return err
@@ -207,16 +217,20 @@ func (b *Bot) addURL(ctx context.Context, i *discordgo.Interaction, c Corpus, r 
 	return b.added(ctx, i, r, url, doc, err)
 }
 
+// maxFileError bounds a validation message shown to the admin.
+const maxFileError = 500
+
 // added reports the outcome of adding what (a file name or URL): a
 // *chokepoint.FileError is the admin's to fix and is shown; anything else
 // goes to the error exit.
 func (b *Bot) added(ctx context.Context, i *discordgo.Interaction, r Responder, what string, doc chokepoint.Document, err error) error {
 	var fe *chokepoint.FileError
 	if errors.As(err, &fe) {
-		return tellUser("Could not add "+escape(what)+"; the corpus is unchanged.\n"+escape(fe.Error()), err)
+		// The validation message names the file or URL again: bound it too.
+		return tellUser("Could not add "+echo(what)+"; the corpus is unchanged.\n"+escape(truncate(fe.Error(), maxFileError)), err)
 	}
 	if err != nil {
-		return fmt.Errorf("add %q: %w", what, err)
+		return fmt.Errorf("add %q: %w", truncate(what, maxEcho), err)
 	}
 	b.log.Info("document added", "doc_id", doc.ID, "user_id", userID(i))
 	msg := fmt.Sprintf("Added *%s* as `%s`", escape(doc.Title), strings.ReplaceAll(doc.ID, "`", ""))

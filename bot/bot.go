@@ -104,6 +104,12 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ProgressEvery throttles /reindex progress edits (default 2s).
 	ProgressEvery time.Duration
+	// HeartbeatTimeout: a gateway connection whose last heartbeat ACK is
+	// older than this is a zombie; the bot closes it with a resumable code
+	// and resumes (default 60s: Discord's heartbeat interval is about 41 s,
+	// and discordgo itself would wait five intervals and then close with
+	// 1000, which ends the session).
+	HeartbeatTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -141,6 +147,10 @@ type Bot struct {
 	reindex   *reindexRun // non-nil while a reindex runs
 
 	flight flight
+
+	// sleep waits for a rate limit or a shard's turn to IDENTIFY; tests
+	// replace it.
+	sleep func(context.Context, time.Duration) error
 }
 
 // New returns a Bot. It does not touch the network; Run connects.
@@ -163,6 +173,9 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 	if cfg.ProgressEvery <= 0 {
 		cfg.ProgressEvery = 2 * time.Second
 	}
+	if cfg.HeartbeatTimeout <= 0 {
+		cfg.HeartbeatTimeout = 60 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -180,6 +193,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 		cfg: cfg, deps: deps, log: logger, metrics: m,
 		limits: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.DuplicateWindow),
 		stats:  newStats(1024),
+		sleep:  sleepCtx,
 	}
 }
 
@@ -258,9 +272,13 @@ func (t *tracker) done() bool {
 }
 
 // HandleInteraction routes one interaction to its handler and sends its
-// responses through r. Errors and panics end at one exit: logged, and the
-// user gets fixed text.
+// responses through r. The handler's context ends with the interaction
+// token's 15-minute life: nothing it could still send would be accepted
+// after. Errors and panics end at one exit: logged, and the user gets
+// fixed text.
 func (b *Bot) HandleInteraction(ctx context.Context, i *discordgo.Interaction, r Responder) {
+	ctx, cancel := context.WithTimeout(ctx, tokenLife)
+	defer cancel()
 	t := &tracker{Responder: r}
 	start := b.cfg.Now()
 	err := b.safely(func() error { return b.route(ctx, i, t, start) })
@@ -290,6 +308,10 @@ func (b *Bot) fail(ctx context.Context, i *discordgo.Interaction, t *tracker, er
 		}
 	} else {
 		b.log.Error("interaction failed", "interaction", interactionName(i), "user_id", userID(i), "guild_id", i.GuildID, "err", err)
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && !t.done() {
+		return // another response would only draw another 429
 	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		if !t.done() {
@@ -349,16 +371,24 @@ func message(r Reply) *discordgo.InteractionResponse {
 	}
 }
 
-// deferred builds a deferred response (type 5), ephemeral when asked.
+// deferred builds a deferred response (type 5), ephemeral when asked. It
+// carries no other flag: "the only valid message flag you may use is
+// EPHEMERAL" (developers/interactions/receiving-and-responding#interaction-response-object-messages);
+// the edit that fills it in suppresses embeds.
 func deferred(ephemeral bool) *discordgo.InteractionResponse {
-	flags := discordgo.MessageFlagsSuppressEmbeds
+	var flags discordgo.MessageFlags
 	if ephemeral {
-		flags |= discordgo.MessageFlagsEphemeral
+		flags = discordgo.MessageFlagsEphemeral
 	}
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: flags, AllowedMentions: noMentions()},
+		Data: &discordgo.InteractionResponseData{Flags: flags},
 	}
+}
+
+// ephemeralResponse reports whether resp shows only to the invoking user.
+func ephemeralResponse(resp *discordgo.InteractionResponse) bool {
+	return resp != nil && resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0
 }
 
 // updateMsg builds a response that edits the message a component is on.

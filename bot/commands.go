@@ -22,6 +22,10 @@ func Commands() []*discordgo.ApplicationCommand {
 	admin := adminPermission
 	noDM := false
 	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	// Admin commands exist only where the app is installed to the guild: a
+	// user install would let a Manage Server member of any guild run them
+	// (developers/interactions/application-commands#contexts).
+	guildInstall := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 	str := discordgo.ApplicationCommandOptionString
 	return []*discordgo.ApplicationCommand{
 		{Name: "ask", Description: "Ask a supply-chain question; answered with quoted, cited excerpts",
@@ -41,9 +45,9 @@ func Commands() []*discordgo.ApplicationCommand {
 		{Name: "help", Description: "How to use Chokepoint"},
 		{Name: "about", Description: "Corpus size, index age and version"},
 		{Name: "reindex", Description: "Rebuild the index from the corpus (admins)",
-			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly},
+			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall},
 		{Name: "corpus", Description: "Manage the corpus (admins)",
-			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly,
+			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add an article: a .md or .txt file, or a web page's URL",
 					Options: []*discordgo.ApplicationCommandOption{
@@ -57,7 +61,7 @@ func Commands() []*discordgo.ApplicationCommand {
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "status", Description: "Corpus and index status"},
 			}},
 		{Name: "stats", Description: "Usage statistics (admins)",
-			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly},
+			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall},
 	}
 }
 
@@ -69,6 +73,7 @@ type normalCommand struct {
 	Description string
 	Perms       string
 	Contexts    []discordgo.InteractionContextType
+	Integration []discordgo.ApplicationIntegrationType
 	Options     []normalOption
 }
 
@@ -94,6 +99,9 @@ func normalise(cmds []*discordgo.ApplicationCommand) map[string]normalCommand {
 		}
 		if c.Contexts != nil {
 			n.Contexts = *c.Contexts
+		}
+		if c.IntegrationTypes != nil {
+			n.Integration = *c.IntegrationTypes
 		}
 		out[c.Name] = n
 	}
@@ -125,14 +133,22 @@ func (b *Bot) Register(ctx context.Context, api commandAPI, appID string) (chang
 		scopes = []string{""}
 	}
 	for _, guild := range scopes {
-		have, err := api.ApplicationCommands(appID, guild, discordgo.WithContext(ctx))
+		var have []*discordgo.ApplicationCommand
+		err := b.retryREST(ctx, func() (err error) {
+			have, err = api.ApplicationCommands(appID, guild, noRetry(ctx)...)
+			return err
+		})
 		if err != nil {
 			return changed, fmt.Errorf("list commands of guild %q: %w", guild, err)
 		}
 		if reflect.DeepEqual(normalise(have), normalise(want)) {
 			continue
 		}
-		if _, err := api.ApplicationCommandBulkOverwrite(appID, guild, want, discordgo.WithContext(ctx)); err != nil {
+		err = b.retryREST(ctx, func() error {
+			_, err := api.ApplicationCommandBulkOverwrite(appID, guild, want, noRetry(ctx)...)
+			return err
+		})
+		if err != nil {
 			return changed, fmt.Errorf("overwrite commands of guild %q: %w", guild, err)
 		}
 		changed = true
@@ -185,9 +201,15 @@ func (b *Bot) route(ctx context.Context, i *discordgo.Interaction, r Responder, 
 
 // isAdmin re-checks in code what default_member_permissions only hides:
 // Manage Server (or Administrator) in this guild, or an allowlisted user or
-// role. In DMs nobody is an admin.
+// role. In DMs nobody is an admin, and nobody is through an install of the
+// app that is not this guild's: authorizing_integration_owners must map the
+// guild install to this guild
+// (developers/interactions/receiving-and-responding#interaction-object-authorizing-integration-owners-object).
 func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 	if i.Member == nil || i.GuildID == "" {
+		return false
+	}
+	if i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] != i.GuildID {
 		return false
 	}
 	if i.Member.Permissions&(adminPermission|discordgo.PermissionAdministrator) != 0 {

@@ -30,22 +30,35 @@ type env struct {
 	corpus   *fakeCorpus
 	metrics  *fakeMetrics
 	feedback *syncBuffer
+	log      *syncBuffer
 	cancel   context.CancelFunc
 	done     chan error
 }
 
 func startEnv(t testing.TB, cfg Config) *env {
-	e := &env{fake: discordtest.New(), answerer: newAnswerer(), corpus: newCorpus(40), metrics: &fakeMetrics{}, feedback: &syncBuffer{}, done: make(chan error, 1)}
+	return startEnvWith(t, cfg, discordtest.New(), nil)
+}
+
+// startEnvWith starts the bot against fake, after setup (when not nil)
+// has adjusted it.
+func startEnvWith(t testing.TB, cfg Config, fake *discordtest.Server, setup func(*env)) *env {
+	e := &env{fake: fake, answerer: newAnswerer(), corpus: newCorpus(40), metrics: &fakeMetrics{}, feedback: &syncBuffer{}, log: &syncBuffer{}, done: make(chan error, 1)}
 	e.session = e.fake.Session("test-token")
 	cfg.DevGuildIDs = []string{guildID}
 	e.bot = New(cfg, Deps{Session: e.session, Answerer: e.answerer, Library: e.corpus, Corpus: e.corpus,
 		Metrics: e.metrics, Feedback: e.feedback, HTTPClient: e.fake.Client()},
-		slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if setup != nil {
+		setup(e)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	go func() { e.done <- e.bot.Run(ctx) }()
 	if _, ok := e.fake.WaitIdentify(wait, 1); !ok {
 		t.Fatal("bot never identified")
+	}
+	if !e.fake.WaitHeartbeats(wait, 1) {
+		t.Fatal("bot never sent a heartbeat")
 	}
 	if _, ok := e.fake.WaitRequest(wait, func(r discordtest.Request) bool { return r.Method == "PUT" }); !ok {
 		t.Fatal("bot never registered its commands")
@@ -117,6 +130,31 @@ func callbackOf(token string) func(discordtest.Request) bool {
 func editOf(token string) func(discordtest.Request) bool {
 	return func(r discordtest.Request) bool {
 		return r.Method == "PATCH" && strings.Contains(r.Path, "/"+token+"/messages/@original")
+	}
+}
+
+// eventually waits up to wait for cond, which reads state that changes
+// asynchronously (a counter a discordgo handler bumps), polling it.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, wait)
+		}
+		<-tick.C
+	}
+}
+
+// mustReceive waits up to wait for a value or close on ch.
+func mustReceive(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(wait):
+		t.Fatalf("%s: not within %s", what, wait)
 	}
 }
 
@@ -478,6 +516,7 @@ func TestLoadDuringReindex(t *testing.T) {
 func TestResumeLosesNothing(t *testing.T) {
 	e := shared(t)
 	session := e.fake.SessionID()
+	before := e.metrics.reconnected.Load()
 	var tokens []string
 	for k := 0; k < 20; k++ {
 		if k == 10 {
@@ -495,9 +534,10 @@ func TestResumeLosesNothing(t *testing.T) {
 	if missing := e.fake.WaitResponded(wait, tokens); len(missing) > 0 {
 		t.Errorf("%d interactions lost across the resume: %v", len(missing), missing)
 	}
-	if e.metrics.reconnected.Load() == 0 {
-		t.Errorf("Reconnected not counted after a resume")
-	}
+	// discordgo runs the RESUMED handler that counts the reconnect on its
+	// own goroutine, after the replayed events: wait for it, do not read it
+	// once (issue 10 item 20: reading it once failed on a first run).
+	eventually(t, "Reconnected counted after a resume", func() bool { return e.metrics.reconnected.Load() > before })
 }
 
 func TestBadUpload(t *testing.T) {
@@ -522,13 +562,12 @@ func TestBadUpload(t *testing.T) {
 			i.Data = discordgo.ApplicationCommandInteractionData{Name: "corpus", Options: i.ApplicationCommandData().Options,
 				Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{att.ID: att}}}
 			tok := e.fake.DispatchInteraction(i)
-			mustWait(t, e, "callback", callbackOf(tok))
+			cb := mustWait(t, e, "callback", callbackOf(tok))
 			var content string
-			if ed, ok := e.fake.WaitRequest(wait, editOf(tok)); ok {
-				content = ed.JSON["content"].(string)
+			if cb.JSON["type"] == float64(discordgo.InteractionResponseChannelMessageWithSource) {
+				content = data(cb)["content"].(string) // refused before deferring
 			} else {
-				cb, _ := e.fake.WaitRequest(0, callbackOf(tok))
-				content = data(cb)["content"].(string)
+				content = mustWait(t, e, "edit with the outcome", editOf(tok)).JSON["content"].(string)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(content, w) {

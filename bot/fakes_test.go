@@ -71,10 +71,15 @@ type fakeAnswerer struct {
 	// once per held call.
 	gate    chan struct{}
 	entered chan struct{}
+	// onCtx, when set, sees each call's context.
+	onCtx func(context.Context)
 }
 
-func (f *fakeAnswerer) Answer(_ context.Context, q string) (chokepoint.Answer, error) {
+func (f *fakeAnswerer) Answer(ctx context.Context, q string) (chokepoint.Answer, error) {
 	f.calls.Add(1)
+	if f.onCtx != nil {
+		f.onCtx(ctx)
+	}
 	if f.panics {
 		panic("answerer exploded")
 	}
@@ -376,18 +381,24 @@ func boolOpt(name string, v bool) *discordgo.ApplicationCommandInteractionDataOp
 	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionBoolean, Value: v}
 }
 
+// guildInstall is authorizing_integration_owners of an interaction in a
+// guild that installed the app.
+func guildInstall() map[discordgo.ApplicationIntegrationType]string {
+	return map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationGuildInstall: guildID}
+}
+
 func command(user string, perms int64, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
 	return &discordgo.Interaction{
 		Type: discordgo.InteractionApplicationCommand, GuildID: guildID, ChannelID: channelID,
-		Member: member(user, perms),
-		Data:   discordgo.ApplicationCommandInteractionData{ID: "cmd-" + name, Name: name, CommandType: discordgo.ChatApplicationCommand, Options: opts},
+		Member: member(user, perms), AuthorizingIntegrationOwners: guildInstall(),
+		Data: discordgo.ApplicationCommandInteractionData{ID: "cmd-" + name, Name: name, CommandType: discordgo.ChatApplicationCommand, Options: opts},
 	}
 }
 
 func button(user, customID string, msg *discordgo.Message) *discordgo.Interaction {
 	return &discordgo.Interaction{
 		Type: discordgo.InteractionMessageComponent, GuildID: guildID, ChannelID: channelID,
-		Member: member(user, 0), Message: msg,
+		Member: member(user, 0), Message: msg, AuthorizingIntegrationOwners: guildInstall(),
 		Data: discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent},
 	}
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // Intents returns the gateway intents the bot needs: guilds, guild messages
@@ -64,9 +63,10 @@ func (f *flight) drain(timeout time.Duration) bool {
 }
 
 // Run connects to the Discord gateway with Deps.Session, registers the
-// commands when they changed, and serves interactions and messages until
-// ctx is cancelled. Then it stops taking events, waits up to
-// Config.ShutdownTimeout for running handlers and closes the session.
+// commands when they changed (shard 0 only, when sharded), and serves
+// interactions and messages until ctx is cancelled. Then it stops taking
+// events, waits up to Config.ShutdownTimeout for running handlers, cancels
+// those still running and closes the session.
 func (b *Bot) Run(ctx context.Context) error {
 	s := b.deps.Session
 	if s == nil {
@@ -76,6 +76,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("run bot: no answerer")
 	}
 	s.Identify.Intents = b.Intents()
+	// The bot retries rate-limited requests itself, boundedly; discordgo
+	// would retry forever.
+	s.ShouldRetryOnRateLimit = false
 
 	// Handlers outlive ctx by up to the shutdown timeout so that answers in
 	// progress are delivered.
@@ -104,7 +107,7 @@ func (b *Bot) Run(ctx context.Context) error {
 				return
 			}
 			defer b.flight.end()
-			b.HandleInteraction(hctx, ic.Interaction, &sessionResponder{s: s, i: ic.Interaction})
+			b.HandleInteraction(hctx, ic.Interaction, b.newSessionResponder(s, ic.Interaction))
 		}),
 		s.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
 			if !b.flight.begin() {
@@ -126,7 +129,14 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}()
 
+	if err := b.awaitIdentifyTurn(ctx, s); err != nil {
+		return err
+	}
 	if err := s.Open(); err != nil {
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) && ce.Code == 4014 {
+			return fmt.Errorf("open gateway: Discord refused a privileged intent (close 4014): enable the Message Content intent on the application's Bot page in the Developer Portal, or configure no listen channels: %w", err)
+		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
 	s.State.RLock()
@@ -139,34 +149,166 @@ func (b *Bot) Run(ctx context.Context) error {
 		_ = s.Close()
 		return errors.New("open gateway: ready carried no application id")
 	}
-	if _, err := b.Register(ctx, s, appID); err != nil && ctx.Err() == nil {
-		b.flight.drain(b.cfg.ShutdownTimeout)
-		_ = s.Close()
-		return fmt.Errorf("register commands: %w", err)
+	// Every shard of a sharded bot sees the same commands: one registers.
+	if s.ShardCount <= 1 || s.ShardID == 0 {
+		if _, err := b.Register(ctx, s, appID); err != nil && ctx.Err() == nil {
+			b.shutdown(hcancel)
+			_ = s.Close()
+			return fmt.Errorf("register commands: %w", err)
+		}
 	}
 
+	b.log.Info("serving", "shard_id", s.ShardID, "shard_count", s.ShardCount)
+
+	wctx, wcancel := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		b.watchHeartbeats(wctx, s)
+	}()
+
 	<-ctx.Done()
-	if !b.flight.drain(b.cfg.ShutdownTimeout) {
-		b.log.Warn("shutdown timed out with handlers running", "timeout", b.cfg.ShutdownTimeout)
-	}
-	hcancel()
+	wcancel()
+	<-watched
+	b.shutdown(hcancel)
 	if err := s.Close(); err != nil {
 		return fmt.Errorf("close gateway: %w", err)
 	}
 	return nil
 }
 
+// shutdown drains handlers for Config.ShutdownTimeout, then cancels the
+// ones still running and gives them a moment to return, so that nothing
+// they hold is closed under them.
+func (b *Bot) shutdown(cancel context.CancelFunc) {
+	if b.flight.drain(b.cfg.ShutdownTimeout) {
+		return
+	}
+	b.log.Warn("shutdown timed out with handlers running; cancelling them", "timeout", b.cfg.ShutdownTimeout)
+	cancel()
+	if !b.flight.drain(cancelGrace) {
+		b.log.Error("handlers still running after cancel", "grace", cancelGrace)
+	}
+}
+
+// cancelGrace is how long cancelled handlers get to return.
+const cancelGrace = 5 * time.Second
+
+// identifyInterval: one IDENTIFY per rate-limit key per 5 seconds
+// (developers/events/gateway#session-start-limit-object, max_concurrency).
+const identifyInterval = 5 * time.Second
+
+// awaitIdentifyTurn delays a shard's first IDENTIFY until its turn: shards
+// start max_concurrency at a time, in order of shard_id / max_concurrency,
+// one group per 5 seconds (developers/events/gateway#sharding-max-concurrency).
+// Shard processes started together would otherwise identify at once, get
+// op 9, and (discordgo re-identifying at once on the same socket) could
+// loop. It also waits out an exhausted session start limit.
+func (b *Bot) awaitIdentifyTurn(ctx context.Context, s *discordgo.Session) error {
+	if s.ShardCount <= 1 {
+		return nil
+	}
+	var gb *discordgo.GatewayBotResponse
+	err := b.retryREST(ctx, func() (err error) {
+		gb, err = s.GatewayBot(noRetry(ctx)...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open gateway: session start limit: %w", err)
+	}
+	lim := gb.SessionStartLimit
+	wait := time.Duration(s.ShardID/max(lim.MaxConcurrency, 1)) * identifyInterval
+	if lim.Total > 0 && lim.Remaining <= 0 {
+		wait = max(wait, time.Duration(lim.ResetAfter)*time.Millisecond)
+	}
+	if wait <= 0 {
+		return nil
+	}
+	b.log.Info("waiting for this shard's turn to identify", "shard_id", s.ShardID, "max_concurrency", lim.MaxConcurrency, "wait", wait)
+	if err := b.sleep(ctx, wait); err != nil {
+		return fmt.Errorf("open gateway: %w", err)
+	}
+	return nil
+}
+
+// watchHeartbeats resumes a zombied connection. When the last heartbeat
+// ACK is older than Config.HeartbeatTimeout, it closes the socket with a
+// code other than 1000 or 1001, which keeps the session resumable, and
+// opens it again, which resumes
+// (developers/events/gateway#sending-heartbeats). discordgo v0.29.0 would
+// notice only after five heartbeat intervals and close with 1000, which
+// invalidates the session and loses the events in the gap.
+func (b *Bot) watchHeartbeats(ctx context.Context, s *discordgo.Session) {
+	t := time.NewTicker(max(b.cfg.HeartbeatTimeout/4, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.RLock()
+		ready, ack := s.DataReady, s.LastHeartbeatAck
+		s.RUnlock()
+		// discordgo stamps ACKs with the wall clock, not Config.Now.
+		if !ready || time.Since(ack) < b.cfg.HeartbeatTimeout {
+			continue
+		}
+		b.log.Warn("gateway heartbeat not acknowledged; reconnecting to resume", "last_ack", ack)
+		_ = s.CloseWithCode(websocket.CloseServiceRestart)
+		b.reopen(ctx, s)
+	}
+}
+
+// reopen opens the session again (a RESUME, since it keeps its session
+// ID), backing off while it fails.
+func (b *Bot) reopen(ctx context.Context, s *discordgo.Session) {
+	for delay := time.Second; ; delay = min(2*delay, time.Minute) {
+		err := s.Open()
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return
+		}
+		b.log.Warn("gateway reconnect failed", "err", err, "retry_in", delay)
+		if b.sleep(ctx, delay) != nil {
+			return
+		}
+	}
+}
+
 // sessionResponder responds to an interaction over Discord's REST API.
 type sessionResponder struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
+	b *Bot
+	w *webhook
+
+	mu sync.Mutex
+	// target is the message Edit changes: "@original", or a follow-up
+	// that stands in for it; private: that message is ephemeral.
+	target  string
+	private bool
+}
+
+func (b *Bot) newSessionResponder(s *discordgo.Session, i *discordgo.Interaction) *sessionResponder {
+	return &sessionResponder{b: b, target: "@original",
+		w: &webhook{s: s, i: i, received: b.cfg.Now(), now: b.cfg.Now, sleep: b.sleep}}
 }
 
 func (r *sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+	resp = fitResponse(resp)
+	if err := r.w.callback(ctx, resp); err != nil {
+		return err
+	}
+	r.noteFirst(resp)
+	return nil
 }
 
-// editBody is an edit of @original. discordgo's WebhookEdit has no flags
+// noteFirst records the first response Discord got, whoever sent it.
+func (r *sessionResponder) noteFirst(resp *discordgo.InteractionResponse) {
+	r.mu.Lock()
+	r.private = ephemeralResponse(resp)
+	r.mu.Unlock()
+}
+
+// editBody is an edit of a message. discordgo's WebhookEdit has no flags
 // field, and SUPPRESS_EMBEDS must be on every message.
 type editBody struct {
 	Content         string                            `json:"content"`
@@ -175,40 +317,71 @@ type editBody struct {
 	Flags           discordgo.MessageFlags            `json:"flags"`
 }
 
+// Edit replaces the message the interaction shows (see target).
 func (r *sessionResponder) Edit(ctx context.Context, rep Reply) error {
+	rep = fitReply(rep)
 	comps := rep.Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	url := discordgo.EndpointInteractionResponseActions(r.i.AppID, r.i.Token)
-	_, err := r.s.RequestWithBucketID("PATCH", url,
-		editBody{Content: rep.Content, Components: comps, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds},
-		editBucket(r.i.AppID, r.i.Token), discordgo.WithContext(ctx))
+	r.mu.Lock()
+	target, private := r.target, r.private
+	r.mu.Unlock()
+	err := r.w.edit(ctx, target, editBody{Content: rep.Content, Components: comps, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds})
+	if errors.Is(err, errTokenExpired) {
+		return r.expired(ctx, rep, private)
+	}
 	return err
 }
 
-// editBuckets is how many rate-limit buckets edits are spread over.
-// discordgo holds a bucket's lock for a whole request, so one shared bucket
-// (discordgo's choice for webhook edits) serialises every answer; Discord
-// limits webhooks per token, and a bucket per token would grow discordgo's
-// bucket map forever. A few shards bound both.
-const editBuckets = 16
-
-func editBucket(appID, token string) string {
-	h := fnv.New32a()
-	h.Write([]byte(token))
-	return discordgo.EndpointInteractionResponseActions(appID, "") + "#" + strconv.Itoa(int(h.Sum32()%editBuckets))
+// Followup sends a further message.
+func (r *sessionResponder) Followup(ctx context.Context, rep Reply) error {
+	_, err := r.followup(ctx, rep)
+	return err
 }
 
-func (r *sessionResponder) Followup(ctx context.Context, rep Reply) error {
+// followup sends a further message and returns its ID.
+func (r *sessionResponder) followup(ctx context.Context, rep Reply) (string, error) {
+	rep = fitReply(rep)
 	flags := discordgo.MessageFlagsSuppressEmbeds
 	if rep.Ephemeral {
 		flags |= discordgo.MessageFlagsEphemeral
 	}
-	_, err := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
+	id, err := r.w.followup(ctx, &discordgo.WebhookParams{
 		Content: rep.Content, Components: rep.Components, AllowedMentions: noMentions(), Flags: flags,
-	}, discordgo.WithContext(ctx))
-	return err
+	})
+	if errors.Is(err, errTokenExpired) {
+		return "", r.expired(ctx, rep, rep.Ephemeral)
+	}
+	return id, err
+}
+
+// retarget makes later Edits change message id.
+func (r *sessionResponder) retarget(id string, private bool) {
+	r.mu.Lock()
+	r.target, r.private = id, private
+	r.mu.Unlock()
+}
+
+// expired handles a reply that came after the token's life. A public one
+// is posted as an ordinary channel message when the bot has a gateway
+// session (which carries the bot token); a private one, or any without
+// such a session, is not delivered. The log says which.
+func (r *sessionResponder) expired(ctx context.Context, rep Reply, private bool) error {
+	i, s := r.w.i, r.b.deps.Session
+	if private || s == nil || s.Token == "" || i.ChannelID == "" {
+		r.b.log.Warn("reply not delivered: interaction token expired", "interaction", interactionName(i), "user_id", userID(i))
+		return errTokenExpired
+	}
+	err := r.b.retryREST(ctx, func() error {
+		_, err := s.ChannelMessageSendComplex(i.ChannelID, reply(nil, rep), noRetry(ctx)...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("post reply after token expiry: %w", err)
+	}
+	r.b.log.Info("interaction token expired; reply posted as a channel message", "interaction", interactionName(i), "channel_id", i.ChannelID)
+	return nil
 }
 
 // Messenger sends channel messages; *discordgo.Session implements it.
@@ -219,10 +392,16 @@ type Messenger interface {
 
 // HandleMessage answers a message that mentions the bot (selfID), a DM, or
 // any message in a Config.ListenChannelIDs channel, by replying through m.
-// Messages from bots, itself included, are ignored. Errors end at one exit:
-// logged, and the asker gets fixed text.
+// Messages from bots, itself included, are ignored, and so are system
+// messages (member joins, pins, threads created…): only DEFAULT and REPLY
+// messages can be replied to
+// (developers/resources/message#message-object-message-types). Errors end
+// at one exit: logged, and the asker gets fixed text.
 func (b *Bot) HandleMessage(ctx context.Context, out Messenger, m *discordgo.Message, selfID string) {
 	if m == nil || m.Author == nil || m.Author.Bot || m.Author.ID == selfID {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
 	dm := m.GuildID == ""
@@ -249,9 +428,17 @@ func (b *Bot) HandleMessage(ctx context.Context, out Messenger, m *discordgo.Mes
 	} else {
 		b.log.Error("message failed", "channel_id", m.ChannelID, "user_id", m.Author.ID, "message_id", m.ID, "err", err)
 	}
-	if _, sendErr := out.ChannelMessageSendComplex(m.ChannelID, reply(m, Reply{Content: msg}), discordgo.WithContext(ctx)); sendErr != nil {
+	if sendErr := b.send(ctx, out, m.ChannelID, reply(m, Reply{Content: msg})); sendErr != nil {
 		b.log.Error("error reply failed", "channel_id", m.ChannelID, "err", sendErr)
 	}
+}
+
+// send posts a channel message, retrying a rate limit boundedly.
+func (b *Bot) send(ctx context.Context, out Messenger, channelID string, ms *discordgo.MessageSend) error {
+	return b.retryREST(ctx, func() error {
+		_, err := out.ChannelMessageSendComplex(channelID, ms, noRetry(ctx)...)
+		return err
+	})
 }
 
 // stripMention removes the bot's mentions (<@id> and <@!id>) from content.
@@ -263,8 +450,10 @@ func stripMention(content, selfID string) string {
 	return strings.TrimSpace(content)
 }
 
-// reply builds a reply to m that pings no one, not even m's author.
+// reply builds a reply to m that pings no one, not even m's author, cut to
+// Discord's limits.
 func reply(m *discordgo.Message, r Reply) *discordgo.MessageSend {
+	r = fitReply(r)
 	ms := &discordgo.MessageSend{
 		Content: r.Content, Components: r.Components,
 		AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds,
@@ -297,18 +486,22 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 	}
 	rep := renderAnswer(a)
 	if !dm && slices.Contains(b.cfg.ThreadChannelIDs, channel) {
-		th, err := out.MessageThreadStartComplex(channel, m.ID, &discordgo.ThreadStart{
-			Name: truncate(oneLine(q), 100), AutoArchiveDuration: 1440,
-		}, discordgo.WithContext(ctx))
+		var th *discordgo.Channel
+		err := b.retryREST(ctx, func() (err error) {
+			th, err = out.MessageThreadStartComplex(channel, m.ID, &discordgo.ThreadStart{
+				Name: truncate(oneLine(q), 100), AutoArchiveDuration: 1440,
+			}, noRetry(ctx)...)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("start thread: %w", err)
 		}
-		if _, err := out.ChannelMessageSendComplex(th.ID, reply(nil, rep), discordgo.WithContext(ctx)); err != nil {
+		if err := b.send(ctx, out, th.ID, reply(nil, rep)); err != nil {
 			return fmt.Errorf("send answer in thread: %w", err)
 		}
 		return nil
 	}
-	if _, err := out.ChannelMessageSendComplex(channel, reply(m, rep), discordgo.WithContext(ctx)); err != nil {
+	if err := b.send(ctx, out, channel, reply(m, rep)); err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
 	return nil

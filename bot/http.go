@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,8 @@ type HTTPOptions struct {
 	Session *discordgo.Session
 	// Context outlives single requests: handlers keep editing their answer
 	// after the HTTP response went out (default context.Background()).
+	// Cancelling it cancels the handlers still running; each is bounded
+	// anyway by its interaction token's 15 minutes.
 	Context context.Context
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -145,7 +148,10 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	resp := &httpResponder{first: make(chan *discordgo.InteractionResponse, 1), rest: &sessionResponder{s: h.opts.Session, i: &i}}
+	resp := &httpResponder{
+		first: make(chan *discordgo.InteractionResponse, 1), written: make(chan struct{}),
+		rest: h.b.newSessionResponder(h.opts.Session, &i), placeholder: h.b.placeholder(&i),
+	}
 	go func() {
 		defer h.b.flight.end()
 		h.b.HandleInteraction(h.opts.Context, &i, resp)
@@ -154,40 +160,83 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer timer.Stop()
 	select {
 	case first := <-resp.first:
-		writeResponse(w, first)
+		resp.wrote(first, writeResponse(w, first))
 	case <-timer.C:
-		// The handler is slow: defer now, and let its first response
-		// become an edit of the deferred message. A response that slipped
-		// in before giveUp is still sent as the body.
+		// The handler is slow: answer with its placeholder now, and let its
+		// first response become what fits after it. A response that
+		// slipped in before giveUp is still sent as the body.
 		resp.giveUp()
 		select {
 		case first := <-resp.first:
-			writeResponse(w, first)
+			resp.wrote(first, writeResponse(w, first))
 		default:
-			writeResponse(w, deferred(false))
+			resp.wrote(nil, writeResponse(w, resp.placeholder))
 		}
 	case <-r.Context().Done():
 		resp.giveUp()
+		resp.wrote(nil, r.Context().Err())
 	}
 }
 
-func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
+func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) error {
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(resp)
+	return json.NewEncoder(w).Encode(wireResponse(fitResponse(resp)))
+}
+
+// placeholder is the first response the HTTP transport sends for i when
+// the handler has not answered within FirstResponseWait. It must be valid
+// for the interaction type: autocomplete takes only a result (type 8, the
+// choices are lost), and page buttons edit the message they are on (a
+// deferred update, type 6), while a deferred message (type 5) would post
+// a new one (developers/interactions/receiving-and-responding#interaction-response-object-interaction-callback-type).
+// And it must be as private as the handler's reply, since a deferred
+// message's privacy cannot change afterwards.
+func (b *Bot) placeholder(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return choicesResponse(nil)
+	case discordgo.InteractionMessageComponent:
+		if strings.HasPrefix(i.MessageComponentData().CustomID, idSources) {
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+		}
+		return deferred(true) // more excerpts, a full passage, a vote: all private
+	case discordgo.InteractionApplicationCommand:
+		return deferred(privateCommand(i))
+	}
+	return deferred(true)
+}
+
+// privateCommand reports whether a command's reply shows to its user only.
+func privateCommand(i *discordgo.Interaction) bool {
+	switch i.ApplicationCommandData().Name {
+	case "ask":
+		return boolOption(i, "private")
+	case "help", "reindex", "corpus", "stats":
+		return true
+	}
+	return false
 }
 
 // httpResponder hands the first response to the waiting HTTP handler and
-// sends everything else over REST.
+// sends everything else over REST. When the handler gave up waiting, it
+// wrote the placeholder; the first response then becomes what fits after
+// that placeholder.
 type httpResponder struct {
-	first chan *discordgo.InteractionResponse
-	rest  *sessionResponder
+	first       chan *discordgo.InteractionResponse
+	written     chan struct{} // closed once the HTTP handler wrote its body (or gave up)
+	rest        *sessionResponder
+	placeholder *discordgo.InteractionResponse
 
-	mu   sync.Mutex
-	sent bool // Respond was called
-	late bool // the HTTP handler stopped waiting for the first response
-	// private: the reply is ephemeral but Discord holds a public deferred
-	// message; deleted: that message was removed.
-	private, deleted bool
+	mu     sync.Mutex
+	sent   bool                           // Respond was called
+	late   bool                           // the HTTP handler stopped waiting for the first response
+	body   *discordgo.InteractionResponse // what the HTTP handler wrote, nil for the placeholder
+	bodyOK bool                           // it was written without error
+	// moveOut: a private reply is due but Discord holds a public deferred
+	// message; newOut: a reply is due but Discord holds no message of the
+	// bot's (after a deferred update). The next Edit settles either.
+	moveOut, newOut bool
+	newPrivate      bool
 }
 
 // giveUp marks the HTTP handler as no longer waiting; after it, Respond
@@ -198,8 +247,19 @@ func (r *httpResponder) giveUp() {
 	r.mu.Unlock()
 }
 
-// Respond delivers the first response as the HTTP body; when the handler
-// already deferred, a message response becomes an edit of @original.
+// wrote records what the HTTP handler wrote as the body (nil: the
+// placeholder, or nothing) and releases a waiting Respond.
+func (r *httpResponder) wrote(body *discordgo.InteractionResponse, err error) {
+	r.mu.Lock()
+	r.body, r.bodyOK = body, err == nil
+	r.mu.Unlock()
+	close(r.written)
+}
+
+// Respond delivers the first response as the HTTP body and returns once it
+// is written, so that no edit can reach Discord before the response it
+// edits. When the handler already wrote the placeholder, resp becomes what
+// fits after it.
 func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
 	r.mu.Lock()
 	if r.sent {
@@ -210,45 +270,117 @@ func (r *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 	if !r.late {
 		r.first <- resp // buffered: never blocks
 		r.mu.Unlock()
+		select {
+		case <-r.written:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.body != resp || !r.bodyOK {
+			return errors.New("interaction request ended before its response was written")
+		}
+		r.rest.noteFirst(resp)
 		return nil
 	}
-	// Too late for the body: the HTTP handler already sent a public
-	// "deferred" response. A private reply must not land in it.
-	if resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
-		r.private = true
-	}
 	r.mu.Unlock()
+	<-r.written
+	ph := r.placeholder
+	r.rest.noteFirst(ph)
 	switch resp.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
-		rep := Reply{}
+		rep := Reply{Ephemeral: ephemeralResponse(resp)}
 		if resp.Data != nil {
 			rep.Content, rep.Components = resp.Data.Content, resp.Data.Components
 		}
-		return r.Edit(ctx, rep)
+		if resp.Type == discordgo.InteractionResponseUpdateMessage {
+			// @original is the deferred message or the message the
+			// component is on: either way the one to update.
+			return r.rest.Edit(ctx, rep)
+		}
+		return r.deliver(ctx, rep)
+	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		r.mu.Lock()
+		switch {
+		case ph.Type == discordgo.InteractionResponseDeferredMessageUpdate:
+			r.newOut, r.newPrivate = true, ephemeralResponse(resp)
+		case ephemeralResponse(resp) && !ephemeralResponse(ph):
+			r.moveOut = true
+		}
+		r.mu.Unlock()
+		return nil
 	default:
-		// Deferred is already what Discord has; autocomplete choices
-		// cannot be sent late.
+		// A deferred update is what Discord has or needs nothing;
+		// autocomplete choices cannot be sent late.
 		return nil
 	}
 }
 
-// Edit replaces the original response; when a private reply came too late
-// for the HTTP body, it goes out as an ephemeral follow-up instead and the
-// public placeholder is deleted.
-func (r *httpResponder) Edit(ctx context.Context, rep Reply) error {
-	r.mu.Lock()
-	private, deleted := r.private, r.deleted
-	r.deleted = r.deleted || private
-	r.mu.Unlock()
-	if !private {
+// deliver sends a message reply after the placeholder.
+func (r *httpResponder) deliver(ctx context.Context, rep Reply) error {
+	ph := r.placeholder
+	switch {
+	case ph.Type == discordgo.InteractionResponseDeferredMessageUpdate:
+		// Discord holds no message of the bot's: a follow-up is a new
+		// message, and keeps its ephemeral flag.
+		return r.newMessage(ctx, rep)
+	case rep.Ephemeral && !ephemeralResponse(ph):
+		return r.movePrivate(ctx, rep)
+	default:
 		return r.rest.Edit(ctx, rep)
 	}
-	rep.Ephemeral = true
-	if err := r.rest.Followup(ctx, rep); err != nil {
+}
+
+// Edit replaces the reply: the deferred message, or the message that
+// stands in for it.
+func (r *httpResponder) Edit(ctx context.Context, rep Reply) error {
+	r.mu.Lock()
+	moveOut, newOut, newPrivate := r.moveOut, r.newOut, r.newPrivate
+	r.moveOut, r.newOut = false, false
+	r.mu.Unlock()
+	switch {
+	case moveOut:
+		rep.Ephemeral = true
+		return r.movePrivate(ctx, rep)
+	case newOut:
+		rep.Ephemeral = newPrivate
+		return r.newMessage(ctx, rep)
+	}
+	return r.rest.Edit(ctx, rep)
+}
+
+// newMessage posts rep as a follow-up and makes it the message later
+// edits change.
+func (r *httpResponder) newMessage(ctx context.Context, rep Reply) error {
+	id, err := r.rest.followup(ctx, rep)
+	if err != nil {
 		return err
 	}
-	if !deleted {
-		return r.rest.s.InteractionResponseDelete(r.rest.i, discordgo.WithContext(ctx))
+	r.rest.retarget(id, rep.Ephemeral)
+	return nil
+}
+
+// privateNote replaces a public deferred message while a private reply
+// takes its place.
+const privateNote = "Replied privately."
+
+// movePrivate delivers a private reply when Discord holds a public
+// deferred message. A follow-up sent directly after a deferred response
+// edits it and loses its ephemeral flag
+// (developers/interactions/receiving-and-responding#create-followup-message),
+// so the deferred message is first settled with a note, then the reply
+// goes out as an ephemeral follow-up, and the note is deleted. Later edits
+// change the follow-up.
+func (r *httpResponder) movePrivate(ctx context.Context, rep Reply) error {
+	if err := r.rest.Edit(ctx, Reply{Content: privateNote}); err != nil {
+		return fmt.Errorf("settle public placeholder: %w", err)
+	}
+	rep.Ephemeral = true
+	if err := r.newMessage(ctx, rep); err != nil {
+		return err
+	}
+	if err := r.rest.w.delete(ctx, "@original"); err != nil {
+		r.rest.b.log.Warn("placeholder not deleted", "interaction", interactionName(r.rest.w.i), "err", err)
 	}
 	return nil
 }

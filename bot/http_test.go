@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"chokepoint"
+	"chokepoint/bot/discordtest"
 )
 
 // Keys from fixed seeds, so failures reproduce.
@@ -30,135 +30,33 @@ var (
 	otherKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 )
 
-const httpAppID = "100000000000000042"
+// httpAppID is the fake Discord's application ID.
+const httpAppID = "100000000000000001"
 
-// webhookCall is one request the fake REST API received.
-type webhookCall struct {
-	Method, Path, Token string
-	Body                map[string]any
-	At                  time.Time
-}
-
-// fakeREST stands in for Discord's REST API for interaction webhooks: it
-// records every request and answers like Discord does for an edited or
-// created message. Waits are bounded and channel-based.
-type fakeREST struct {
-	ts *httptest.Server
-
-	mu      sync.Mutex
-	calls   []webhookCall
-	changed chan struct{}
-}
-
-func newFakeREST(t testing.TB) *fakeREST {
-	f := &fakeREST{changed: make(chan struct{})}
-	f.ts = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.ts.Close)
-	return f
-}
-
-func (f *fakeREST) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	c := webhookCall{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/api/v"+discordgo.APIVersion), At: time.Now()}
-	_ = json.Unmarshal(body, &c.Body)
-	// /webhooks/{app}/{token}[/messages/{id}]
-	if parts := strings.Split(strings.Trim(c.Path, "/"), "/"); len(parts) >= 3 && parts[0] == "webhooks" {
-		c.Token = parts[2]
-	}
-	f.mu.Lock()
-	f.calls = append(f.calls, c)
-	close(f.changed)
-	f.changed = make(chan struct{})
-	f.mu.Unlock()
-	content, _ := c.Body["content"].(string)
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"id": "900000000000000001", "channel_id": channelID, "content": content})
-}
-
-// Calls returns a copy of every request so far.
-func (f *fakeREST) Calls() []webhookCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.calls)
-}
-
-// waitCalls waits up to timeout until n requests match, and returns those
-// found.
-func (f *fakeREST) waitCalls(timeout time.Duration, n int, match func(webhookCall) bool) []webhookCall {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		f.mu.Lock()
-		var found []webhookCall
-		for _, c := range f.calls {
-			if match(c) {
-				found = append(found, c)
-			}
-		}
-		ch := f.changed
-		f.mu.Unlock()
-		if len(found) >= n {
-			return found
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return found
-		}
-	}
-}
-
-// session returns a token-less discordgo session whose requests for
-// discord.com go to the fake.
-func (f *fakeREST) session() *discordgo.Session {
-	u, _ := url.Parse(f.ts.URL)
-	s, _ := discordgo.New("")
-	tr := f.ts.Client().Transport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
-	s.Client = &http.Client{Transport: toHost{host: u.Host, next: tr}, Timeout: wait}
-	s.LogLevel = -1
-	return s
-}
-
-// toHost sends requests for discord.com to host over plain HTTP.
-type toHost struct {
-	host string
-	next http.RoundTripper
-}
-
-func (t toHost) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Host == "discord.com" {
-		r = r.Clone(r.Context())
-		r.URL.Scheme, r.URL.Host, r.Host = "http", t.host, t.host
-	}
-	return t.next.RoundTrip(r)
-}
-
-func editOfToken(tok string) func(webhookCall) bool {
-	return func(c webhookCall) bool {
-		return c.Method == http.MethodPatch && c.Path == "/webhooks/"+httpAppID+"/"+tok+"/messages/@original"
-	}
-}
-
-// httpEnv is an interactions endpoint with a fake Answerer and fake REST.
+// httpEnv is an interactions endpoint with a fake Answerer, served
+// through the fake Discord, which calls it as Discord does and takes what
+// it writes as each interaction's first response.
 type httpEnv struct {
 	h        *HTTPHandler
 	bot      *Bot
 	answerer *fakeAnswerer
-	rest     *fakeREST
+	fake     *discordtest.Server
 	clock    *clock
 	log      *syncBuffer
 }
 
 func newHTTPEnv(t testing.TB, opts HTTPOptions, deps Deps) *httpEnv {
 	t.Helper()
-	e := &httpEnv{answerer: newAnswerer(), rest: newFakeREST(t), clock: newClock(), log: &syncBuffer{}}
+	e := &httpEnv{answerer: newAnswerer(), fake: discordtest.New(), clock: newClock(), log: &syncBuffer{}}
+	t.Cleanup(e.fake.Close)
 	if deps.Answerer == nil {
 		deps.Answerer = e.answerer
 	}
 	e.bot = New(Config{RateLimit: 1 << 30, Now: e.clock.Now}, deps,
 		slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	opts.Session = e.rest.session()
+	// Interaction webhooks need no bot token.
+	opts.Session = e.fake.Session("")
+	opts.Session.Token = ""
 	if opts.Now == nil {
 		opts.Now = e.clock.Now
 	}
@@ -204,9 +102,10 @@ func signed(key ed25519.PrivateKey, ts time.Time, body []byte) *http.Request {
 	return r
 }
 
+// serve hands r to the endpoint as Discord would.
 func (e *httpEnv) serve(r *http.Request) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, r)
+	e.fake.Endpoint(e.h).ServeHTTP(w, r)
 	return w
 }
 
@@ -233,7 +132,7 @@ func TestHTTPPing(t *testing.T) {
 	if m["type"] != float64(1) || len(m) != 1 {
 		t.Errorf("PING: body %s, want {\"type\":1}", w.Body)
 	}
-	if n := len(e.rest.Calls()); n != 0 {
+	if n := len(e.fake.Requests()); n != 0 {
 		t.Errorf("PING sent %d REST requests, want 0", n)
 	}
 }
@@ -332,7 +231,7 @@ func TestHTTPForgedRequests(t *testing.T) {
 	if n := e.answerer.calls.Load(); n != 0 {
 		t.Errorf("Answerer called %d times by forged requests, want 0", n)
 	}
-	if calls := e.rest.Calls(); len(calls) != 0 {
+	if calls := e.fake.Requests(); len(calls) != 0 {
 		t.Errorf("forged requests caused %d REST requests, want 0: %+v", len(calls), calls)
 	}
 	if !strings.Contains(e.log.String(), "interaction refused") {
@@ -362,22 +261,32 @@ func TestHTTPAsk(t *testing.T) {
 	first := decodeResponse(t, w)
 	switch typ := first["type"]; typ {
 	case float64(discordgo.InteractionResponseDeferredChannelMessageWithSource):
-		edits := e.rest.waitCalls(wait, 1, editOfToken(tok))
+		edits := e.fake.WaitRequests(wait, 1, editOf(tok))
 		if len(edits) != 1 {
-			t.Fatalf("got %d edits of @original, want 1; REST saw %+v", len(edits), e.rest.Calls())
+			t.Fatalf("got %d edits of @original, want 1; REST saw %+v", len(edits), e.fake.Requests())
 		}
-		checkHTTPEdit(t, edits[0].Body, "Why can't Russia replace China?")
+		checkHTTPEdit(t, edits[0].JSON, "Why can't Russia replace China?")
 	case float64(discordgo.InteractionResponseChannelMessageWithSource):
 		d, _ := first["data"].(map[string]any)
 		checkHTTPEdit(t, d, "Why can't Russia replace China?")
+		checkNoPings(t, "first response", d)
 	default:
 		t.Fatalf("/ask first response type %v, want 4 or 5; body %s", typ, w.Body)
 	}
-	if d, ok := first["data"].(map[string]any); ok {
-		checkNoPings(t, "first response", d)
-	}
 	if n := e.answerer.calls.Load(); n != 1 {
 		t.Errorf("Answerer called %d times, want 1", n)
+	}
+	checkAccepted(t, e.fake, tok)
+}
+
+// checkAccepted fails for every request about token (every request, with
+// token "") that the fake Discord refused.
+func checkAccepted(t *testing.T, fake *discordtest.Server, token string) {
+	t.Helper()
+	for _, r := range fake.Refusals() {
+		if token == "" || strings.Contains(r.Path, "/"+token+"/") || strings.HasSuffix(r.Path, "/"+token) {
+			t.Errorf("Discord refused %s %s with %d: %s", r.Method, r.Path, r.Status, r.Error)
+		}
 	}
 }
 
@@ -420,14 +329,15 @@ func TestHTTPSlowFirstResponse(t *testing.T) {
 	if typ := decodeResponse(t, w)["type"]; typ != float64(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
 		t.Fatalf("first response type %v, want 5 (deferred)", typ)
 	}
-	edits := e.rest.waitCalls(wait, 1, editOfToken(tok))
+	edits := e.fake.WaitRequests(wait, 1, editOf(tok))
 	if len(edits) != 1 {
-		t.Fatalf("got %d edits of @original, want 1; REST saw %+v", len(edits), e.rest.Calls())
+		t.Fatalf("got %d edits of @original, want 1; REST saw %+v", len(edits), e.fake.Requests())
 	}
-	if content, _ := edits[0].Body["content"].(string); !strings.Contains(content, "**Sources** — 3 articles") {
+	if content, _ := edits[0].JSON["content"].(string); !strings.Contains(content, "**Sources** — 3 articles") {
 		t.Errorf("late edit content = %q, want the sources list", content)
 	}
-	checkNoPings(t, "late edit", edits[0].Body)
+	checkNoPings(t, "late edit", edits[0].JSON)
+	checkAccepted(t, e.fake, tok)
 }
 
 func TestHTTPLimits(t *testing.T) {
@@ -543,20 +453,31 @@ func runLoad(e *httpEnv, srv *httptest.Server, n, clients int, prefix string) lo
 		}()
 	}
 	wg.Wait()
-	isEdit := func(c webhookCall) bool {
-		return c.Method == http.MethodPatch && strings.HasPrefix(c.Token, prefix+"-")
+	// /webhooks/{app}/{token}/messages/@original
+	tokenOf := func(r discordtest.Request) string {
+		if parts := strings.Split(r.Path, "/"); len(parts) > 3 {
+			return parts[3]
+		}
+		return ""
 	}
-	edits := e.rest.waitCalls(wait+time.Duration(n)*10*time.Millisecond, n, isEdit)
+	isEdit := func(r discordtest.Request) bool {
+		return r.Method == http.MethodPatch && strings.HasPrefix(tokenOf(r), prefix+"-")
+	}
+	edits := e.fake.WaitRequests(wait+time.Duration(n)*10*time.Millisecond, n, isEdit)
 	seen := map[string]bool{}
 	for _, c := range edits {
-		if seen[c.Token] {
-			fail("%s: edited twice", c.Token)
+		tok := tokenOf(c)
+		if seen[tok] {
+			fail("%s: edited twice", tok)
 		}
-		seen[c.Token] = true
-		k, _ := strconv.Atoi(strings.TrimPrefix(c.Token, prefix+"-"))
-		content, _ := c.Body["content"].(string)
+		seen[tok] = true
+		k, _ := strconv.Atoi(strings.TrimPrefix(tok, prefix+"-"))
+		content, _ := c.JSON["content"].(string)
 		if want := fmt.Sprintf("**Q:** Does Russia refine rare earths %d?", k); !strings.Contains(content, want) {
-			fail("%s: edit content %.80q, want it to answer %q", c.Token, content, want)
+			fail("%s: edit content %.80q, want it to answer %q", tok, content, want)
+		}
+		if c.Refused() {
+			fail("%s: Discord refused the edit: %s", tok, c.Error)
 		}
 		res.took = max(res.took, c.At.Sub(start))
 	}
@@ -573,7 +494,7 @@ func TestHTTPLoad(t *testing.T) {
 	}
 	const clients = 50
 	e := newHTTPEnv(t, HTTPOptions{}, Deps{})
-	srv := httptest.NewServer(e.h)
+	srv := httptest.NewServer(e.fake.Endpoint(e.h))
 	defer srv.Close()
 	res := runLoad(e, srv, n, clients, "load")
 	for _, msg := range res.errs {
@@ -594,7 +515,7 @@ func TestHTTPLoad(t *testing.T) {
 // the HTTP response.
 func BenchmarkHTTPAsk(b *testing.B) {
 	e := newHTTPEnv(b, HTTPOptions{}, Deps{})
-	srv := httptest.NewServer(e.h)
+	srv := httptest.NewServer(e.fake.Endpoint(e.h))
 	defer srv.Close()
 	b.ResetTimer()
 	res := runLoad(e, srv, b.N, 50, fmt.Sprintf("bench%d", b.N))
@@ -606,51 +527,4 @@ func BenchmarkHTTPAsk(b *testing.B) {
 	b.ReportMetric(float64(b.N)/res.took.Seconds(), "req/s")
 	b.ReportMetric(float64(percentile(res.latencies, 50).Microseconds()), "p50-µs")
 	b.ReportMetric(float64(percentile(res.latencies, 99).Microseconds()), "p99-µs")
-}
-
-// TestHTTPLateEphemeralStaysPrivate: when the first response is late, the
-// handler has already sent a public deferred response; a late ephemeral
-// message (here the error for an unknown title) must not become a public
-// edit of it.
-func TestHTTPLateEphemeralStaysPrivate(t *testing.T) {
-	lib := gatedLibrary{fakeCorpus: newCorpus(3), gate: make(chan struct{})}
-	e := newHTTPEnv(t, HTTPOptions{FirstResponseWait: time.Millisecond}, Deps{Library: lib})
-	const tok = "late-ephemeral-tok"
-	body, _ := json.Marshal(map[string]any{
-		"id": "500000000000000009", "application_id": httpAppID, "type": 2, "token": tok, "version": 1,
-		"guild_id": guildID, "channel_id": channelID,
-		"member": map[string]any{"user": map[string]any{"id": "701"}, "permissions": "0"},
-		"data": map[string]any{"id": "600000000000000009", "name": "source", "type": 1,
-			"options": []map[string]any{{"name": "title", "type": 3, "value": "No Such Article"}}},
-	})
-	w := e.serve(signed(appKey, e.clock.Now(), body))
-	close(lib.gate)
-	if w.Code != http.StatusOK {
-		t.Fatalf("/source: status %d, want 200", w.Code)
-	}
-	first := decodeResponse(t, w)
-	calls := e.rest.waitCalls(wait, 1, func(c webhookCall) bool { return c.Token == tok })
-	if len(calls) == 0 {
-		t.Fatal("the late error reached Discord by no route")
-	}
-	d, _ := first["data"].(map[string]any)
-	firstPrivate := flagsOf(d)&int(discordgo.MessageFlagsEphemeral) != 0
-	privatePosts := 0
-	for _, c := range calls {
-		if c.Method == http.MethodDelete {
-			continue // removing the public placeholder sends no text
-		}
-		private := c.Method == http.MethodPost && flagsOf(c.Body)&int(discordgo.MessageFlagsEphemeral) != 0
-		if private {
-			privatePosts++
-		}
-		if c.Method == http.MethodPatch && !firstPrivate {
-			t.Errorf("late ephemeral text %q was sent as an edit of a public deferred response", c.Body["content"])
-		} else if !private && !firstPrivate {
-			t.Errorf("late ephemeral text sent as %s %s, not privately", c.Method, c.Path)
-		}
-	}
-	if !firstPrivate && privatePosts == 0 {
-		t.Errorf("late ephemeral text was never sent as an ephemeral follow-up: %v", calls)
-	}
 }

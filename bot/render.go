@@ -10,11 +10,6 @@ import (
 	"chokepoint"
 )
 
-// maxContent is Discord's limit on a message's content. Discord counts
-// UTF-16 code units in places, so length counts those: never fewer than
-// runes.
-const maxContent = 2000
-
 // zwsp follows every @ so "@everyone" and "<@&123>" stay inert text.
 const zwsp = "\u200b"
 
@@ -208,8 +203,6 @@ const (
 	idFeedback = "fb:"  // fb:1 or fb:0
 	idPassage  = "p:"   // p:DOCID#INDEX
 	idSources  = "src:" // src:PAGE:prev|next
-	maxCustom  = 100
-	rowButtons = 5
 )
 
 func feedbackRow(extra []discordgo.MessageComponent) []discordgo.MessageComponent {

@@ -20,6 +20,9 @@ func NewSession(token string, shardID, shardCount int) (*discordgo.Session, erro
 		s.ShardID, s.ShardCount = shardID, shardCount
 	}
 	s.LogLevel = discordgo.LogError
+	// The bot retries rate-limited requests itself, a bounded number of
+	// times; discordgo would retry forever.
+	s.ShouldRetryOnRateLimit = false
 	return s, nil
 }
 

@@ -34,4 +34,7 @@ func TestNewSessionShards(t *testing.T) {
 	if s.Token != "Bot abc" || s.ShardID != 1 || s.ShardCount != 4 {
 		t.Errorf("NewSession = token %q shard %d/%d, want %q 1/4", s.Token, s.ShardID, s.ShardCount, "Bot abc")
 	}
+	if s.ShouldRetryOnRateLimit {
+		t.Errorf("NewSession retries 429s without end; the bot retries them itself, boundedly (issue 10 item 24)")
+	}
 }

@@ -122,6 +122,10 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	errc := make(chan error, 4)
 	var servers []*http.Server
 	runCtx, cancel := context.WithCancel(ctx)
+	// HTTP interaction handlers outlive ctx by up to the shutdown timeout,
+	// so that answers in progress are delivered; then they are cancelled.
+	handlers, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelHandlers()
 	// Shut down in order however serve returns, a failed start included:
 	// stop taking work, finish what is in flight, then (deferred earlier)
 	// close the index.
@@ -137,8 +141,13 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		if !gateway {
 			// Bot.Run drains on the gateway path; over HTTP alone, answers
 			// still being edited in finish here, before the index closes.
+			// Those that outlive the timeout are cancelled and waited for.
 			if !b.Drain(cfg.Discord.ShutdownTimeout) {
-				log.Warn("shutdown timed out with handlers running", "timeout", cfg.Discord.ShutdownTimeout)
+				log.Warn("shutdown timed out with handlers running; cancelling them", "timeout", cfg.Discord.ShutdownTimeout)
+				cancelHandlers()
+				if !b.Drain(5 * time.Second) {
+					log.Error("handlers still running after cancel")
+				}
 			}
 		}
 		wg.Wait()
@@ -175,7 +184,7 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		}
 	}
 	if cfg.HTTP.Listen != "" {
-		h, err := interactionsHandler(cfg, b, log)
+		h, err := interactionsHandler(handlers, cfg, b, log)
 		if err != nil {
 			return err
 		}
