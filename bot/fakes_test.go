@@ -50,6 +50,14 @@ var (
 				Score:   4.4},
 		},
 	}
+	answerClosest = chokepoint.Answer{
+		Question:  "Will Russia build a rare earth refinery in Crimea?",
+		Abstained: true,
+		Closest: []chokepoint.Citation{{N: 1, DocID: "russia/001", PassageID: "russia/001#6",
+			Title: "Putin Allies Woo Trump", Section: "Critical Flaws", URL: "https://example.org/critiques/putin",
+			Excerpt: "Both Russia and Ukraine lack significant midstream and downstream rare earth processing capacity.", TrimmedStart: true}},
+		Suggestions: []chokepoint.DocRef{{ID: "russia/001", Title: "Putin Allies Woo Trump", URL: "https://example.org/critiques/putin"}},
+	}
 	answerAbstain = chokepoint.Answer{
 		Question:  "What is the best pizza topping?",
 		Abstained: true,

@@ -146,7 +146,7 @@ func fitBlocks(head string, cites []chokepoint.Citation) (string, int) {
 func renderAnswer(a chokepoint.Answer) Reply {
 	head := questionPrefix + escape(oneLine(a.Question)) + "\n\n"
 	if a.Abstained {
-		return Reply{Content: renderAbstain(head, a.Suggestions), Components: feedbackRow(nil)}
+		return Reply{Content: renderAbstain(head, a), Components: feedbackRow(nil)}
 	}
 	content, kept := fitBlocks(head, a.Citations)
 	return Reply{Content: content, Components: answerComponents(a.Citations[:kept], len(a.More) > 0)}
@@ -162,12 +162,27 @@ func renderMore(a chokepoint.Answer) Reply {
 	return Reply{Content: content, Components: passageRows(a.More[:kept]), Ephemeral: true}
 }
 
-func renderAbstain(head string, refs []chokepoint.DocRef) string {
+// renderAbstain says the corpus does not answer the question: with the
+// closest passages, marked as such, when the answer has them, and the
+// nearest articles.
+func renderAbstain(head string, a chokepoint.Answer) string {
+	refs := a.Suggestions
 	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString("The corpus does not cover this question, so I won't guess.")
+	if len(a.Closest) > 0 {
+		content, _ := fitBlocks(head+"I found no passage that answers this, so I won't guess. "+
+			"The closest passages (they may not answer it):\n\n", a.Closest)
+		b.WriteString(content)
+		if len(refs) > 0 {
+			b.WriteString("\n\nNearest articles:")
+		}
+	} else {
+		b.WriteString(head)
+		b.WriteString("The corpus does not cover this question, so I won't guess.")
+		if len(refs) > 0 {
+			b.WriteString(" The nearest articles are:")
+		}
+	}
 	if len(refs) > 0 {
-		b.WriteString(" The nearest articles are:")
 		for _, r := range refs {
 			line := "\n• *" + escape(r.Title) + "*"
 			if r.URL != "" {

@@ -39,6 +39,7 @@ func TestRenderGolden(t *testing.T) {
 		{"answer", answerRussia},
 		{"mentions", answerMentions},
 		{"abstain", answerAbstain},
+		{"closest", answerClosest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := renderAnswer(tc.a)
