@@ -20,7 +20,8 @@ type memSearcher struct {
 
 var memStop = map[string]bool{"the": true, "a": true, "and": true, "of": true, "in": true, "is": true, "why": true,
 	"not": true, "can't": true, "to": true, "do": true, "i": true, "how": true, "who": true, "what": true, "it": true, "by": true,
-	"where": true, "are": true, "could": true, "for": true, "under": true, "does": true, "was": true, "there": true}
+	"where": true, "are": true, "could": true, "for": true, "under": true, "does": true, "was": true, "there": true,
+	"me": true, "about": true, "did": true, "on": true, "at": true, "when": true, "you": true}
 
 func (m *memSearcher) Analyze(text string) []Token {
 	var out []Token

@@ -141,6 +141,11 @@ func TestDefaultVocabulary(t *testing.T) {
 	if len(v.Equivalent) < 4 {
 		t.Fatalf("default vocabulary has %d equivalent groups, want at least 4", len(v.Equivalent))
 	}
+	// The list of common English words comes with every vocabulary.
+	if len(v.Words) < 10000 || !v.Words["bread"] || !v.Words["answer"] || v.Words["zimbabwe"] {
+		t.Errorf("default vocabulary lists %d words (bread %v, answer %v, zimbabwe %v); want over 10,000 with the first two",
+			len(v.Words), v.Words["bread"], v.Words["answer"], v.Words["zimbabwe"])
+	}
 	if want := []string{"refining", "processing", "separation", "midstream", "refinery", "refineries", "refiner", "refiners"}; !reflect.DeepEqual(v.Equivalent[0], want) {
 		t.Errorf("default Equivalent[0] = %q, want %q", v.Equivalent[0], want)
 	}

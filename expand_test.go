@@ -1,0 +1,88 @@
+package chokepoint
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// alternatives returns each concept's alternatives, as Explain gives them.
+func alternatives(t *testing.T, a *Answerer, q string) ([][]string, Explanation) {
+	t.Helper()
+	ex, err := a.Explain(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Explain(%q): %v", q, err)
+	}
+	var out [][]string
+	for _, c := range ex.Concepts {
+		var alts []string
+		for _, al := range c.Alternatives {
+			alts = append(alts, al.Text)
+		}
+		out = append(out, alts)
+	}
+	return out, ex
+}
+
+func TestExpandDropsFiller(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	got, _ := alternatives(t, a, "hey bot pls tell me, what does the article say about sanctions, tbh?")
+	if len(got) != 1 || got[0][0] != "sanctions" {
+		t.Errorf("concepts = %q, want sanctions alone", got)
+	}
+	if got, _ := alternatives(t, a, "what year did it happen befor the sanctions"); len(got) != 1 {
+		t.Errorf("concepts = %q, want sanctions alone (the type word and a stop-word typo dropped)", got)
+	}
+}
+
+func TestExpandFixesTypos(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	got, _ := alternatives(t, a, "why cant rusia replace china")
+	if len(got) != 3 || !slices.Contains(got[0], "Russia") {
+		t.Errorf("concepts = %q, want the first to take russia for rusia", got)
+	}
+	// A word of English the corpus lacks is no typo of a word it has.
+	v := testVocab
+	v.Words = map[string]bool{"bread": true}
+	s := &memSearcher{docs: []Document{doc("d", "T", "", "They break the deal and broad sanctions follow.")}}
+	got, _ = alternatives(t, NewAnswerer(s, v, Options{}), "bread sanctions")
+	if len(got[0]) != 1 {
+		t.Errorf("bread's alternatives = %q, want none", got[0])
+	}
+}
+
+func TestExpandDecompounds(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("d", "T", "", "The supply was cut off in May. Pay back the loan.")}}
+	a := NewAnswerer(s, Vocabulary{}, Options{})
+	for q, want := range map[string]string{"when was the cutoff": "cut off", "the payback terms": "pay back"} {
+		got, _ := alternatives(t, a, q)
+		if !slices.Contains(got[0], want) {
+			t.Errorf("Explain(%q) concept = %q, want %q among its alternatives", q, got[0], want)
+		}
+	}
+}
+
+func TestExpandWeighsUnknownNames(t *testing.T) {
+	v := testVocab
+	v.Words = map[string]bool{"bake": true, "bread": true}
+	a := NewAnswerer(testCorpus(), v, Options{})
+	_, ex := alternatives(t, a, "sanctions on bread in Zimbabwe")
+	byText := map[string]ExplainedConcept{}
+	for _, c := range ex.Concepts {
+		byText[c.Alternatives[0].Text] = c
+	}
+	sanctions, bread, zimbabwe := byText["sanctions"], byText["bread"], byText["Zimbabwe"]
+	if !sanctions.Known || bread.Known || zimbabwe.Known {
+		t.Fatalf("known = %v %v %v, want only sanctions known", sanctions.Known, bread.Known, zimbabwe.Known)
+	}
+	// An unknown common word weighs as the known ones on average; an
+	// unknown name far more, so that the answer declines.
+	if len(ex.Concepts) != 3 || bread.Weight != sanctions.Weight || zimbabwe.Weight != unknownNameWeight*sanctions.Weight {
+		t.Errorf("weights: sanctions %v, bread %v, Zimbabwe %v; want bread = sanctions, Zimbabwe = %v × sanctions",
+			sanctions.Weight, bread.Weight, zimbabwe.Weight, unknownNameWeight)
+	}
+	ans, err := a.Answer(context.Background(), "sanctions on bread in Zimbabwe")
+	if err != nil || !ans.Abstained {
+		t.Errorf("Answer about Zimbabwe = %v (%v), want a declined answer", excerpts(ans.Citations), err)
+	}
+}

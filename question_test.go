@@ -1,0 +1,64 @@
+package chokepoint
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCleanQuestion(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"why can't Russia replace China?", "why can't Russia replace China?"},
+		{"<@1100000000000000001> why can't Russia replace China?", "why can't Russia replace China?"},
+		{"<@!42> <@&2200000000000000002> <#77> hi", "hi"},
+		{"@everyone @here why?", "why?"},
+		{"why can't **Russia** replace _China_? 🤔", "why can't Russia replace China ?"},
+		{"> why `Ga` and ||Ge||", "why Ga and Ge"},
+		{"see [the deal](https://example.com/x) https://example.com/y now", "see the deal now"},
+		{"why cant russia replace china", "why can't russia replace china"},
+		{"whats the price, u know?", "what's the price, you know?"},
+		{"gonna ban it?", "going to ban it?"},
+		{"doesn’t it?", "doesn't it?"},
+		{"<:thinking:123456> <a:party:9> :thinking: ok", "ok"},
+		{"line one\nline two", "line one line two"},
+		{"👍🏽 why", "why"},
+	} {
+		got, err := CleanQuestion(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("CleanQuestion(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{"", "   ", "<@123> 🤔 ** _ _", "@everyone"} {
+		if _, err := CleanQuestion(in); !errors.Is(err, ErrEmptyQuestion) {
+			t.Errorf("CleanQuestion(%q) error = %v, want ErrEmptyQuestion", in, err)
+		}
+	}
+	if _, err := CleanQuestion(strings.Repeat("é", MaxQuestionLen)); err != nil {
+		t.Errorf("CleanQuestion(%d characters) = %v, want it accepted: the limit counts characters", MaxQuestionLen, err)
+	}
+	if _, err := CleanQuestion(strings.Repeat("é", MaxQuestionLen+1)); !errors.Is(err, ErrQuestionTooLong) {
+		t.Errorf("CleanQuestion(%d characters) error = %v, want ErrQuestionTooLong", MaxQuestionLen+1, err)
+	}
+}
+
+func TestStopTypos(t *testing.T) {
+	for w, want := range map[string]bool{"befor": true, "becuase": true, "whcih": true, "before": false, "refine": false, "abot": true, "the": false} {
+		if got := isStopTypo(w); got != want {
+			t.Errorf("isStopTypo(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "abc", 3}, {"same", "same", 0}, {"rusia", "russia", 1}, {"becuase", "because", 1},
+		{"grafite", "graphite", 2}, {"ab", "ba", 1}, {"kitten", "sitting", 3},
+	} {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
