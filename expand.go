@@ -19,9 +19,9 @@ import (
 // Alternative weights, by where the alternative comes from.
 const (
 	weightOwn        = 1.0
-	weightVocabulary = 0.9  // an equivalent or implied term of the field
-	weightTypo1      = 1.0  // the corpus word one edit from an unknown word: the word meant
-	weightTypo2      = 0.7  // two edits
+	weightVocabulary = 0.9 // an equivalent or implied term of the field
+	weightTypo1      = 1.0 // the corpus word one edit from an unknown word: the word meant
+	weightTypo2      = 0.7 // two edits
 )
 
 // alt is one phrasing of a concept.

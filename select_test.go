@@ -44,7 +44,9 @@ func TestProseForSummaries(t *testing.T) {
 }
 
 func TestPickSkipsNearDuplicates(t *testing.T) {
-	c := func(text string) candidate { return candidate{words: words(text), hit: Hit{Passage: Passage{Text: text}}} }
+	c := func(text string) candidate {
+		return candidate{words: words(text), hit: Hit{Passage: Passage{Text: text}}}
+	}
 	got := pick([]candidate{c("a b c d e"), c("a b c d e f"), c("x y z"), c("p q r")}, 2)
 	if len(got) != 2 || got[1].hit.Passage.Text != "x y z" {
 		t.Errorf("pick = %v, want the first and x y z", got)

@@ -36,8 +36,8 @@ type Vocabulary struct {
 type compiledVocabulary struct {
 	analyze func(string) []Token
 	// entries by their trigger's first term; longest triggers first.
-	entries   map[string][]vocabEntry
-	words map[string]bool
+	entries map[string][]vocabEntry
+	words   map[string]bool
 	// byFirst groups words by first letter, for misspelt; built on first
 	// use.
 	byFirstOnce sync.Once

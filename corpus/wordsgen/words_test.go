@@ -6,7 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-		"slices"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
