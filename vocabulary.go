@@ -18,11 +18,6 @@ type Vocabulary struct {
 	// "Moscow" matches "Russia", but asking about "Russia" does not match
 	// every mention of "Moscow".
 	Implies map[string][]string
-	// Reasons names the kinds of reason the corpus gives for things not
-	// working ("processing gap", "sanctions"), each with terms that mark
-	// it. Answers to why-questions cite distinct kinds of reason rather than
-	// three restatements of one.
-	Reasons map[string][]string
 	// Words are the common words of English, lower case: a word of a
 	// question the corpus never uses is taken for a typo of a corpus word
 	// only when it is not one of them ("grafite", not "bread"), and for the

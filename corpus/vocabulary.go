@@ -12,19 +12,15 @@ import (
 	"chokepoint"
 )
 
-// MaxReasons is the most kinds of reason a vocabulary may name; the
-// Answerer tracks them as bits of a uint64.
-const MaxReasons = 64
-
 // ParseVocabulary reads a synonyms file: a mapping with "equivalent", a list
 // of groups of at least two interchangeable terms; "implies", a mapping from
-// a term to the terms it also matches; "reasons", a mapping from a kind of
-// reason ("processing gap") to the terms that mark it; and "replace", a
-// boolean (see Load: a corpus's file extends the embedded vocabulary unless
-// it says replace: true). A mapping's value may be one term or a list. An
-// empty file is an empty Vocabulary. Bad YAML, unknown top-level keys, empty
-// terms, groups of fewer than two terms and more than MaxReasons reasons are
-// errors: a *chokepoint.FileError naming path and the line.
+// a term to the terms it also matches; and "replace", a boolean (see Load: a
+// corpus's file extends the embedded vocabulary unless it says replace:
+// true). A mapping's value may be one term or a list. An older file's
+// "reasons" section is accepted and ignored. An empty file is an empty
+// Vocabulary. Bad YAML, unknown top-level keys, empty terms and groups of
+// fewer than two terms are errors: a *chokepoint.FileError naming path and
+// the line.
 func ParseVocabulary(path string, data []byte) (chokepoint.Vocabulary, error) {
 	v, _, err := parseVocabulary(path, data)
 	return v, err
@@ -73,7 +69,7 @@ func parseVocabulary(path string, data []byte) (v chokepoint.Vocabulary, replace
 				}
 				v.Equivalent = append(v.Equivalent, terms)
 			}
-		case "implies", "reasons":
+		case "implies":
 			if isNull(val) {
 				continue
 			}
@@ -81,22 +77,19 @@ func parseVocabulary(path string, data []byte) (v chokepoint.Vocabulary, replace
 			if err != nil {
 				return chokepoint.Vocabulary{}, false, err
 			}
-			if k.Value == "implies" {
-				v.Implies = m
-			} else {
-				if len(m) > MaxReasons {
-					return chokepoint.Vocabulary{}, false, fail(val, "reasons: %d kinds; want at most %d", len(m), MaxReasons)
-				}
-				v.Reasons = m
-			}
+			v.Implies = m
+		case "reasons":
+			// Kinds of reason once steered why-answers towards different
+			// reasons; the rule earned nothing on the benchmark and went.
+			// Older files keep loading.
 		default:
-			return chokepoint.Vocabulary{}, false, fail(k, "unknown key %q; want equivalent, implies, reasons or replace", k.Value)
+			return chokepoint.Vocabulary{}, false, fail(k, "unknown key %q; want equivalent, implies or replace", k.Value)
 		}
 	}
 	return v, replace, nil
 }
 
-// extend returns base with more's groups, implications and reasons added;
+// extend returns base with more's groups and implications added;
 // what base has already is not added twice.
 func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
 	out := chokepoint.Vocabulary{Words: base.Words}
@@ -122,7 +115,6 @@ func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
 		return m
 	}
 	out.Implies = merge(base.Implies, more.Implies)
-	out.Reasons = merge(base.Reasons, more.Reasons)
 	return out
 }
 
@@ -164,7 +156,7 @@ func terms(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what strin
 }
 
 // termMap reads a mapping from a non-empty term to one term or a non-empty
-// list of terms, as "implies" and "reasons" hold.
+// list of terms, as "implies" holds.
 func termMap(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what string) (map[string][]string, error) {
 	if n.Kind != yaml.MappingNode {
 		return nil, fail(n, "%s: want a mapping like Moscow: [Russia]", what)

@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,11 +23,7 @@ func TestParseVocabulary(t *testing.T) {
 			chokepoint.Vocabulary{Equivalent: [][]string{{"a", "b c"}, {"x", "y"}},
 				Implies: map[string][]string{"Moscow": {"Russia", "Russian"}, "Kyiv": {"Ukraine"}}}, 0, ""},
 		{"empty sections", "equivalent:\nimplies:\nreasons:\n", chokepoint.Vocabulary{}, 0, ""},
-		{"reasons", "reasons:\n  processing gap: [refining, midstream]\n  sanctions: sanctioned\n",
-			chokepoint.Vocabulary{Reasons: map[string][]string{"processing gap": {"refining", "midstream"}, "sanctions": {"sanctioned"}}}, 0, ""},
-		{"reasons empty", "reasons:\n  cost: []\n", chokepoint.Vocabulary{}, 2, `reasons "cost": no terms`},
-		{"reasons null", "reasons:\n  cost:\n", chokepoint.Vocabulary{}, 2, `reasons "cost": no terms`},
-		{"too many reasons", "reasons: {" + manyReasons(MaxReasons+1) + "}\n", chokepoint.Vocabulary{}, 1, "want at most 64"},
+		{"an older file's reasons are ignored", "reasons:\n  processing gap: [refining, midstream]\n  sanctions: sanctioned\n", chokepoint.Vocabulary{}, 0, ""},
 		{"unknown key", "equivalent: []\nsynonyms: []\n", chokepoint.Vocabulary{}, 2, `unknown key "synonyms"`},
 		{"short group", "equivalent:\n  - [a, b]\n  - [solo]\n", chokepoint.Vocabulary{}, 3, "1 term(s); want at least 2"},
 		{"empty term", "equivalent:\n  - [a, \"\"]\n", chokepoint.Vocabulary{}, 2, "empty term"},
@@ -67,11 +62,3 @@ func TestParseVocabulary(t *testing.T) {
 	}
 }
 
-// manyReasons returns n flow-mapping entries "rK: [tK]".
-func manyReasons(n int) string {
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = fmt.Sprintf("r%d: [t%d]", i, i)
-	}
-	return strings.Join(parts, ", ")
-}
