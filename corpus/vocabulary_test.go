@@ -61,4 +61,3 @@ func TestParseVocabulary(t *testing.T) {
 		})
 	}
 }
-
