@@ -220,11 +220,3 @@ func doublesLast(w string) bool {
 	}
 	return syllables == 1
 }
-
-func (cv *compiledVocabulary) key(text string) []string {
-	var out []string
-	for _, t := range cv.analyze(text) {
-		out = append(out, t.Term)
-	}
-	return out
-}

@@ -182,7 +182,7 @@ func (wn *wordNet) addCount(line string) error {
 	}
 	lemma, rest, ok := strings.Cut(f[0], "%")
 	if !ok || rest == "" {
-		return fmt.Errorf("sense key %q: want lemma%%ss_type:...", f[0])
+		return fmt.Errorf("sense key %q: want lemma%%ss_type:lex_filenum:lex_id", f[0])
 	}
 	var p pos
 	switch rest[0] {
