@@ -54,7 +54,7 @@ type Options struct {
 	// (an intranet's wiki, a test server on 127.0.0.1) while every other
 	// one stays refused.
 	AllowNetworks []netip.Prefix
-	UserAgent    string        // default DefaultUserAgent
+	UserAgent     string // default DefaultUserAgent
 	// Client, when set, is used instead of the guarded client Fetch builds.
 	// Fetch still limits its redirects (unless it has its own CheckRedirect)
 	// but cannot check the addresses it dials: the caller owns that.
