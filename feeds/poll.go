@@ -38,6 +38,9 @@ const (
 	DefaultUserAgent = "chokepoint-feeds/1.0 (+feed reader)"
 	// RobotsAgent is the product token matched against robots.txt groups.
 	RobotsAgent = "chokepoint"
+	// recheck is the longest Run sleeps before looking for due feeds, so
+	// that a feed another process (the CLI) subscribes to is polled soon.
+	recheck = time.Minute
 	// maxBackoff caps the wait after failed polls, and a Retry-After.
 	maxBackoff = 24 * time.Hour
 	// robotsTTL is how long a robots.txt is trusted; robotsRetry how long a
@@ -236,7 +239,7 @@ func (p *Poller) Run(ctx context.Context, report func(Report), announce func(con
 		}
 		wait := p.opts.Interval
 		if next, ok, err := p.st.NextPoll(ctx); err == nil && ok {
-			wait = min(max(next.Sub(p.opts.Now()), time.Second), p.opts.Interval)
+			wait = min(max(next.Sub(p.opts.Now()), time.Second), p.opts.Interval, recheck)
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -749,4 +752,24 @@ func (p *Poller) readRobots(ctx context.Context, origin string) robotsEntry {
 	default:
 		return robotsEntry{r: robots{rules: []robotsRule{{allow: false, pattern: "/"}}}, expires: now.Add(robotsRetry)}
 	}
+}
+
+// Check fetches rawURL once and parses it, to tell whether it is a feed
+// before subscribing to it. It returns an error wrapping ErrNotFeed for a
+// document of no supported kind, and the fetch's error otherwise; nothing
+// is recorded.
+func (p *Poller) Check(ctx context.Context, rawURL string) (*Feed, error) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("check feed %q: %w: want an http or https URL", rawURL, ErrNotFeed)
+	}
+	body, resp, _, err := p.get(ctx, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("check feed: %w", err)
+	}
+	doc, err := Parse(body, resp.Request.URL)
+	if err != nil {
+		return doc, fmt.Errorf("check feed %s: %w", u.Redacted(), err)
+	}
+	return doc, nil
 }

@@ -474,3 +474,26 @@ func TestRunPollsUntilCancelledAndWakes(t *testing.T) {
 		t.Errorf("Run() = %v, want nil after cancel", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	clock := newFakeClock()
+	s := newSite(t, "127.0.0.1:0", clock)
+	s.xml("/rss.xml", "application/rss+xml", "", rssOf("Checked", s.URL("/a/1")))
+	s.xml("/page", "text/html", "", "<html><body>hello</body></html>")
+	r := newRig(t, clock, Options{})
+	f, err := r.p.Check(context.Background(), s.URL("/rss.xml"))
+	if err != nil || f.Kind != RSS || f.Title != "Checked" || len(f.Entries) != 1 {
+		t.Errorf("Check(rss) = %+v, %v", f, err)
+	}
+	for _, u := range []string{s.URL("/page"), "ftp://x.example/feed", "not a url"} {
+		if _, err := r.p.Check(context.Background(), u); !errors.Is(err, ErrNotFeed) {
+			t.Errorf("Check(%s) = %v, want ErrNotFeed", u, err)
+		}
+	}
+	if _, err := r.p.Check(context.Background(), s.URL("/missing")); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("Check(404) = %v, want the status", err)
+	}
+	if feeds, _ := r.st.Feeds(context.Background()); len(feeds) != 0 {
+		t.Errorf("Check recorded a feed")
+	}
+}
