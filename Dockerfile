@@ -6,7 +6,9 @@
 #
 # The embedded corpus is baked into the binary. Mount your own articles at
 # /corpus and set CHOKEPOINT_CORPUS=/corpus to use them instead; the index
-# lives in the /index volume.
+# lives in the /index volume. Health and metrics listen on CHOKEPOINT_OPS
+# (:9090) whatever command the container runs, and the HEALTHCHECK probes
+# that address: change the port with -e CHOKEPOINT_OPS=:9191, not a flag.
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -22,11 +24,12 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/chokepoint /usr/local/bin/chokepoint
 COPY --from=build --chown=65532:65532 /out/index /index
 COPY --from=build --chown=65532:65532 /out/corpus /corpus
-ENV CHOKEPOINT_INDEX=/index
+ENV CHOKEPOINT_INDEX=/index \
+    CHOKEPOINT_OPS=:9090
 VOLUME ["/index"]
 USER 65532:65532
 EXPOSE 8080 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["/usr/local/bin/chokepoint", "health", "--url", "http://127.0.0.1:9090/healthz"]
+    CMD ["/usr/local/bin/chokepoint", "health"]
 ENTRYPOINT ["/usr/local/bin/chokepoint"]
-CMD ["serve", "--ops", ":9090"]
+CMD ["serve"]

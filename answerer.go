@@ -24,7 +24,7 @@ type Options struct {
 	// MoreCitations is how many further citations Answer.More holds;
 	// default 5, negative for none.
 	MoreCitations int
-	// Candidates is how many passages are retrieved per question; default 40.
+	// Candidates is how many passages are retrieved per question; default 30.
 	Candidates int
 	// MinConfidence is the share of the question the best excerpt must
 	// hold, below which the answer abstains; default DefaultMinConfidence.
@@ -60,7 +60,7 @@ func (o Options) withDefaults() Options {
 	}
 	o.MoreCitations = max(o.MoreCitations, 0)
 	if o.Candidates <= 0 {
-		o.Candidates = 40
+		o.Candidates = 30
 	}
 	if o.MinConfidence <= 0 {
 		o.MinConfidence = DefaultMinConfidence
@@ -94,8 +94,6 @@ const (
 	// FeatureTypos matches a word the corpus lacks to the corpus words one
 	// or two edits away.
 	FeatureTypos
-	// FeatureThesaurus adds general-English synonyms at a lower weight.
-	FeatureThesaurus
 	// FeatureAnswerType demotes excerpts lacking the type of answer asked
 	// for (a date, a quantity, a name, a place, a reason).
 	FeatureAnswerType
@@ -117,7 +115,6 @@ var FeatureNames = []struct {
 	{"question filler", FeatureFiller},
 	{"field vocabulary", FeatureVocabulary},
 	{"typo matching", FeatureTypos},
-	{"thesaurus", FeatureThesaurus},
 	{"answer type", FeatureAnswerType},
 	{"passage/article/section context", FeatureContext},
 	{"two-sentence excerpts", FeatureTwoSentences},
@@ -146,7 +143,7 @@ func NewAnswerer(s Searcher, vocab Vocabulary, opts Options) *Answerer {
 // Answer answers question with verbatim excerpts of the corpus. When the
 // corpus does not cover the question the Answer abstains and suggests the
 // nearest documents. It returns ErrEmptyQuestion for a question without
-// words, ErrQuestionTooLong past MaxQuestionLen bytes, and the Searcher's
+// words, ErrQuestionTooLong past MaxQuestionLen characters, and the Searcher's
 // errors wrapped. The same question on the same index gives the same answer.
 func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) {
 	q, hits, err := a.retrieve(ctx, question, a.opts.Candidates)

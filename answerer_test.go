@@ -66,14 +66,11 @@ func (m *memSearcher) Search(ctx context.Context, q Query) (Result, error) {
 	if m.err != nil {
 		return Result{}, m.err
 	}
-	res := Result{DocFreq: map[string]int{}}
+	var res Result
 	for _, d := range m.docs {
 		for _, p := range d.Passages {
 			res.Passages++
 			terms := m.terms(p.Text)
-			for _, t := range uniq(terms) {
-				res.DocFreq[t]++
-			}
 			score := 0.0
 			for _, g := range q.Groups {
 				for _, alt := range g {
@@ -86,19 +83,6 @@ func (m *memSearcher) Search(ctx context.Context, q Query) (Result, error) {
 			if score > 0 {
 				res.Hits = append(res.Hits, Hit{Passage: p, Title: d.Title, URL: d.URL, Score: score})
 			}
-		}
-	}
-	for t := range res.DocFreq {
-		keep := false
-		for _, g := range q.Groups {
-			for _, alt := range g {
-				for _, at := range m.terms(alt) {
-					keep = keep || at == t
-				}
-			}
-		}
-		if !keep {
-			delete(res.DocFreq, t)
 		}
 	}
 	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
@@ -120,39 +104,47 @@ func uniq(s []string) []string {
 	return out
 }
 
-// Terms counts passages holding each term, and offers the known terms one
-// edit away (same first letter) for an unknown one.
-func (m *memSearcher) Terms(ctx context.Context, terms []string) (TermStats, error) {
-	if m.err != nil {
-		return TermStats{}, m.err
-	}
-	st := TermStats{DocFreq: map[string]int{}, Near: map[string][]NearTerm{}}
-	df := map[string]int{}
+// docFreq counts the passages holding each term, and the passages.
+func (m *memSearcher) docFreq() (map[string]int, int) {
+	df, n := map[string]int{}, 0
 	for _, d := range m.docs {
 		for _, p := range d.Passages {
-			st.Passages++
+			n++
 			for _, t := range uniq(m.terms(p.Text)) {
 				df[t]++
 			}
 		}
 	}
+	return df, n
+}
+
+// Terms counts passages holding each term.
+func (m *memSearcher) Terms(ctx context.Context, terms []string) (TermStats, error) {
+	if m.err != nil {
+		return TermStats{}, m.err
+	}
+	df, n := m.docFreq()
+	st := TermStats{Passages: n, DocFreq: map[string]int{}}
 	for _, t := range terms {
 		st.DocFreq[t] = df[t]
-		if df[t] > 0 || len(t) < 4 {
-			continue
-		}
-		var near []NearTerm
-		for known, n := range df {
-			if known[0] == t[0] && oneEdit(known, t) {
-				near = append(near, NearTerm{Term: known, Edits: 1, DocFreq: n})
-			}
-		}
-		sort.Slice(near, func(i, j int) bool { return near[i].Term < near[j].Term })
-		if len(near) > 0 {
-			st.Near[t] = near
-		}
 	}
 	return st, nil
+}
+
+// Near offers the known terms one edit away with the same first letter.
+func (m *memSearcher) Near(ctx context.Context, t string) ([]NearTerm, error) {
+	if len(t) < 4 {
+		return nil, nil
+	}
+	df, _ := m.docFreq()
+	var near []NearTerm
+	for known, n := range df {
+		if known[0] == t[0] && oneEdit(known, t) {
+			near = append(near, NearTerm{Term: known, Edits: 1, DocFreq: n})
+		}
+	}
+	sort.Slice(near, func(i, j int) bool { return near[i].Term < near[j].Term })
+	return near, nil
 }
 
 // oneEdit reports whether a and b are one insertion, deletion or

@@ -19,7 +19,8 @@ var (
 	ErrIndexClosed = errors.New("index closed")
 )
 
-// MaxQuestionLen is the longest question, in bytes, the Answerer accepts.
+// MaxQuestionLen is the longest question, in characters (Unicode code
+// points), the Answerer accepts.
 const MaxQuestionLen = 1000
 
 // Document is one article of the corpus.
@@ -131,9 +132,6 @@ type Result struct {
 	Hits []Hit
 	// Passages is the number of passages in the index.
 	Passages int
-	// DocFreq gives, for each analysed term of the query's groups, the number
-	// of passages containing it, so callers can weigh rare terms.
-	DocFreq map[string]int
 }
 
 // Searcher retrieves passages. *index.Index implements it.
@@ -150,10 +148,12 @@ type Searcher interface {
 	// way the index does.
 	Analyze(text string) []Token
 	// Terms reports how many passages hold each of terms (analysed terms,
-	// as Analyze gives them), and for each term no passage holds, the
-	// index's terms within a small edit distance of it: the words a typo
-	// may have meant.
+	// as Analyze gives them).
 	Terms(ctx context.Context, terms []string) (TermStats, error)
+	// Near returns the index's terms within one edit of term (two for terms
+	// of seven letters or more), closest first, then most frequent: the
+	// words a typo may have meant. None is an empty slice.
+	Near(ctx context.Context, term string) ([]NearTerm, error)
 }
 
 // TermStats is what the index knows of some terms.
@@ -163,13 +163,9 @@ type TermStats struct {
 	// DocFreq is, per term asked about, the number of passages whose text
 	// holds it.
 	DocFreq map[string]int
-	// Near lists, per term asked about that no passage holds, index terms
-	// within one edit (two for terms of seven letters or more) of it,
-	// closest first, then most frequent; absent when there are none.
-	Near map[string][]NearTerm
 }
 
-// NearTerm is an index term close to a term the index lacks.
+// NearTerm is an index term close to another term.
 type NearTerm struct {
 	Term    string
 	Edits   int // edit distance from the term asked about

@@ -11,8 +11,8 @@ import (
 // Stage 2 of an answer: the question's words become concepts. A concept is
 // one thing the question asks about ("Russia", "rare earth elements",
 // "replace") with the phrasings that satisfy it: its own, the vocabulary's
-// equivalents and implications, the thesaurus's looser synonyms, and for a
-// word the corpus never uses, the corpus words one or two typos away. Each
+// equivalents and implications, and for a word the corpus never uses, the
+// corpus words one or two typos away (or the two words it runs together). Each
 // alternative carries a weight: the question's own word counts fully, a
 // looser one less. A concept weighs by its rarity in the corpus.
 
@@ -20,9 +20,8 @@ import (
 const (
 	weightOwn        = 1.0
 	weightVocabulary = 0.9  // an equivalent or implied term of the field
-	weightTypo1      = 0.85 // the corpus word one edit from an unknown word
+	weightTypo1      = 1.0  // the corpus word one edit from an unknown word: the word meant
 	weightTypo2      = 0.7  // two edits
-	weightThesaurus  = 0.5  // a general-English synonym
 )
 
 // alt is one phrasing of a concept.
@@ -30,6 +29,7 @@ type alt struct {
 	text   string   // as sent to the Searcher
 	key    []string // analysed terms, matched in order
 	weight float64
+	df     int // passages holding it (for a phrase, its rarest word), set by weigh
 }
 
 // concept is one content term of a question, with its alternatives.
@@ -44,11 +44,14 @@ type concept struct {
 
 func (c concept) id() string { return strings.Join(c.alts[0].key, " ") }
 
-// texts returns the concept's alternatives as sent to the Searcher.
+// texts returns the alternatives sent to the Searcher: those the corpus
+// holds (the others would only cost look-ups).
 func (c concept) texts() []string {
 	out := make([]string, 0, len(c.alts))
 	for _, a := range c.alts {
-		out = append(out, a.text)
+		if a.df > 0 {
+			out = append(out, a.text)
+		}
 	}
 	return out
 }
@@ -101,7 +104,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if a.vocab.isWord(cs[i].alts[0].text) {
 				continue
 			}
-			if fixes := typoFixes(cs[i], stats); len(fixes) > 0 {
+			fixes, err := a.typoFixes(ctx, cs[i], stats)
+			if err != nil {
+				return nil, TermStats{}, err
+			}
+			if len(fixes) > 0 {
 				for _, f := range fixes {
 					fc, _ := a.vocab.concept([]string{f.term}, f.term, !a.opts.Off.Has(FeatureVocabulary))
 					for _, al := range fc.alts {
@@ -119,19 +126,6 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if stats, err = a.termStats(ctx, cs); err != nil {
 				return nil, TermStats{}, err
 			}
-		}
-	}
-	if !a.opts.Off.Has(FeatureThesaurus) {
-		// Only for words the corpus seldom uses: where the question's own
-		// word is common in the corpus, its synonyms add only noise (a word
-		// has many senses; the corpus uses it in its own).
-		for i := range cs {
-			if maxDocFreq(cs[i], stats) <= thesaurusMaxDocFreq {
-				cs[i].alts = a.vocab.related(cs[i].alts)
-			}
-		}
-		if stats, err = a.termStats(ctx, cs); err != nil {
-			return nil, TermStats{}, err
 		}
 	}
 	weigh(cs, stats, a.vocab.common)
@@ -217,18 +211,21 @@ type typoFix struct {
 // typoFixes returns, for a one-word concept none of whose alternatives the
 // corpus holds, the corpus words nearest to it: all those at the smallest
 // edit distance found, at most two, most frequent first.
-func typoFixes(c concept, st TermStats) []typoFix {
+func (a *Answerer) typoFixes(ctx context.Context, c concept, st TermStats) ([]typoFix, error) {
 	for _, al := range c.alts {
 		for _, t := range al.key {
 			if st.DocFreq[t] > 0 {
-				return nil
+				return nil, nil
 			}
 		}
 	}
 	if len(c.alts[0].key) != 1 {
-		return nil
+		return nil, nil
 	}
-	near := st.Near[c.alts[0].key[0]]
+	near, err := a.s.Near(ctx, c.alts[0].key[0])
+	if err != nil {
+		return nil, fmt.Errorf("near terms: %w", err)
+	}
 	var out []typoFix
 	for _, n := range near {
 		if n.Edits != near[0].Edits || len(out) == 2 {
@@ -240,7 +237,7 @@ func typoFixes(c concept, st TermStats) []typoFix {
 		}
 		out = append(out, typoFix{n.Term, w})
 	}
-	return out
+	return out, nil
 }
 
 // appendAlt adds al unless an alternative with its key is there already
@@ -271,8 +268,10 @@ func weigh(cs []concept, st TermStats, common func(string) bool) {
 	known, sum := 0, 0.0
 	for i := range cs {
 		df := 0
-		for _, al := range cs[i].alts {
-			df = max(df, keyDocFreq(al.key, st))
+		for j := range cs[i].alts {
+			al := &cs[i].alts[j]
+			al.df = keyDocFreq(al.key, st)
+			df = max(df, al.df)
 		}
 		if df > 0 {
 			cs[i].known = true
@@ -303,20 +302,6 @@ func weigh(cs []concept, st TermStats, common func(string) bool) {
 // unknownNameWeight is how much more than the heaviest known concept an
 // unknown name weighs.
 var unknownNameWeight = 8.0
-
-// thesaurusMaxDocFreq is the most passages a concept may be found in and
-// still be widened with the thesaurus.
-var thesaurusMaxDocFreq = 2.0
-
-// maxDocFreq returns the passages holding the concept's most frequent
-// alternative.
-func maxDocFreq(c concept, st TermStats) float64 {
-	df := 0
-	for _, al := range c.alts {
-		df = max(df, keyDocFreq(al.key, st))
-	}
-	return float64(df)
-}
 
 // keyDocFreq estimates the passages holding a phrase: at most those
 // holding its rarest word.

@@ -27,10 +27,13 @@ const (
 	// typeLack is a why-not question ("why can't Russia replace China?"):
 	// its answer says what its subject lacks or what stands in its way.
 	typeLack
+	// typeDefinition asks what something is ("what even is black mass?"):
+	// its answer says what the thing is.
+	typeDefinition
 )
 
 func (t answerType) String() string {
-	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack"}[t]
+	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack", "definition"}[t]
 }
 
 // typePatterns are tried in order on the lower-cased question; the first
@@ -40,10 +43,11 @@ var typePatterns = []struct {
 	re *regexp.Regexp
 }{
 	{typeReason, regexp.MustCompile(`\bwhy\b|\bhow come\b|\bwhat(?:'s| is| are)? (?:stopping|stops|preventing|prevents|blocking|blocks|holding back|keeps|keeping)\b|\bthe reasons?\b|\bwhat(?:'s| is) the (?:problem|catch|issue|obstacle|hurdle)\b`)},
-	{typeDate, regexp.MustCompile(`^(?:\W*)when\b|[,;:] ?when\b|\b(?:what|which) (?:year|date|month|day)\b|\b(?:since|until|till|by) when\b|\bhow long ago\b|\bwhat time\b|\bwhen (?:did|does|do|was|were|is|will|has|had|could|would|are|can)\b`)},
-	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage)\b|\bwhat % |\bhow much of\b`)},
-	{typeName, regexp.MustCompile(`^(?:\W*)who\b|\bwho(?:'s| is| was| are| were| runs| ran| leads| led| heads| owns| owned| wrote| writes| said| says| made| makes| built| builds| founded| controls| bought| buys| sold| sells| signed| announced| received| got| won| financed| funds| funded| produces| mines| refines)\b|\bwhose\b|\bwhich (?:company|companies|firm|firms|miner|miners|group|agency|person|official|minister|ceo|outlet|newspaper|site|bank|fund)\b|\bwhat (?:company|companies|firm|agency|outlet)\b`)},
-	{typePlace, regexp.MustCompile(`^(?:\W*)where\b|\bwhere(?:'s| is| are| was| were| do| does| did| will| can| would)\b|\b(?:which|what) (?:country|countries|region|regions|province|state|states|city|cities|place|places|port|nation|nations)\b`)},
+	{typeDate, regexp.MustCompile(`^(?:\W*)when\b|[,;:] ?when\b|\b(?:what|which) (?:year|date|month|day)\b|\b(?:since|until|till|by) when\b|\bhow long ago\b|\bwhat time\b|\bwhen (?:did|does|do|was|were|is|will|has|had|could|would|are|can)\b|\bdates?\b|\bwhat year\b`)},
+	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy|dependent|dependant|reliant)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage|purity|grade|concentration|yield|output|production|temperature|speed|budget)\b|\bwhat % |\bhow much of\b|\b(?:amount|spend|spent|cost|costs|costing|worth|percentage|tonnage)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:price|cost|value|size|share|rate|level|cap|target|benchmark|quota|tariff)\b`)},
+	{typeName, regexp.MustCompile(`^(?:\W*)who\b|\bwho(?:'s| is| was| are| were| runs| ran| leads| led| heads| owns| owned| wrote| writes| said| says| made| makes| built| builds| founded| controls| bought| buys| sold| sells| signed| announced| received| got| won| financed| funds| funded| produces| mines| refines)\b|\bwhose\b|\b(?:which|what) (?:\w+ ){0,2}(?:company|companies|firm|firms|miner|miners|group|agency|agencies|person|people|official|officials|minister|ceo|outlet|newspaper|site|bank|banks|fund|law|laws|act|organi[sz]ations?|body|bodies|producer|producers|buyer|buyers|partner|partners)\b`)},
+	{typeDefinition, regexp.MustCompile(`^(?:\W*)(?:what(?: even| exactly| actually)?(?:'s| is| are)(?: even| exactly| actually)?(?: an?| the)? [^ ?]+(?: [^ ?]+){0,2}|what does [^?]+ (?:mean|stand for)|define [^?]+|meaning of [^?]+)\W*$`)},
+	{typePlace, regexp.MustCompile(`^(?:\W*)where\b|\bwhere(?:'s| is| are| was| were| do| does| did| will| can| would)\b|\b(?:which|what) (?:\w+ ){0,2}(?:country|countries|region|regions|province|provinces|state|states|city|cities|place|places|port|ports|nation|nations)\b`)},
 }
 
 // negation matches a negated verb of a question.
@@ -111,6 +115,11 @@ func typeMatch(t answerType, text string, asked map[string]bool, analyze func(st
 		return placeMatch(text, asked)
 	case typeReason:
 		return reasonMatch(text)
+	case typeDefinition:
+		if definitionCue.MatchString(text) {
+			return 1
+		}
+		return 0.5
 	case typeLack:
 		if lackCue.MatchString(text) {
 			return 1
@@ -226,6 +235,10 @@ var reasonCues = []string{
 	"problem", "challenge", "difficult", "hard", "slow", "delay", "uncertain", "unproven", "why",
 	"so that", "in order to", "means", "leave", "leaves", "forc", "block", "prevent", "hinder",
 }
+
+// definitionCue matches the shapes of a definition: "X is a …", "X, the …
+// that …", "(X)", "known as X", "stands for", "refers to".
+var definitionCue = regexp.MustCompile(`(?i)\b(?:is|are) (?:a|an|the)\b|, (?:a|an|the) \w+ (?:that|which|of|used)\b|\b(?:known as|called|stands for|refers to|means|meaning)\b|\([A-Za-z][^)]{2,}\)|:\s`)
 
 // lackCue matches a statement that something is missing, short or in the
 // way.

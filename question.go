@@ -42,11 +42,11 @@ var contractions = map[string]string{
 // mentions, channel links, custom and Unicode emoji, links and Markdown
 // markers removed (a masked link keeps its text), curly apostrophes
 // straightened, chat spellings ("cant", "whats", "u") restored, white space
-// folded. It returns ErrQuestionTooLong past MaxQuestionLen bytes and
+// folded. It returns ErrQuestionTooLong past MaxQuestionLen characters and
 // ErrEmptyQuestion when no word is left.
 func CleanQuestion(q string) (string, error) {
-	if len(q) > MaxQuestionLen {
-		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrQuestionTooLong, len(q), MaxQuestionLen)
+	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
+		return "", fmt.Errorf("%w: %d characters, at most %d", ErrQuestionTooLong, n, MaxQuestionLen)
 	}
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, " ")
@@ -110,6 +110,13 @@ var filler = setOf(
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
+	// hedges
+	"mostly", "mainly", "usually", "typically", "generally", "currently", "nowadays", "anyway",
+	"exactly", "precisely", "literally", "totally", "supposedly", "apparently", "honestly",
+	// chat slang
+	"tbh", "imo", "imho", "ngl", "bruh", "bro", "lmk", "idk", "afaik", "iirc", "rn", "lmfao", "rofl",
+	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",
+	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 )
 
 // stopWords are the longer function words of English, which the index

@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Vocabulary is the domain vocabulary users edit (corpus/synonyms.yaml): terms
@@ -22,9 +23,12 @@ type Vocabulary struct {
 	// it. Answers to why-questions cite distinct kinds of reason rather than
 	// three restatements of one.
 	Reasons map[string][]string
-	// Related maps a lower-case word to looser synonyms of general English
-	// (a thesaurus): matched at a lower weight than the field's terms.
-	Related map[string][]string
+	// Words are the common words of English, lower case: a word of a
+	// question the corpus never uses is taken for a typo of a corpus word
+	// only when it is not one of them ("grafite", not "bread"), and for the
+	// name of something the corpus does not discuss when it is neither
+	// ("Zimbabwe", "hafnium").
+	Words map[string]bool
 }
 
 // compiledVocabulary is a Vocabulary analysed with the Searcher's
@@ -33,7 +37,11 @@ type compiledVocabulary struct {
 	analyze func(string) []Token
 	// entries by their trigger's first term; longest triggers first.
 	entries   map[string][]vocabEntry
-	thesaurus map[string][]string
+	words map[string]bool
+	// byFirst groups words by first letter, for misspelt; built on first
+	// use.
+	byFirstOnce sync.Once
+	byFirst     map[byte][]string
 }
 
 type vocabEntry struct {
@@ -43,12 +51,18 @@ type vocabEntry struct {
 }
 
 func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVocabulary {
-	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, thesaurus: v.Related}
+	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, words: v.Words}
+	// Each term is analysed once, though groups name it many times over.
+	analysed := map[string][]string{}
 	keyOf := func(term string) []string {
+		if k, ok := analysed[term]; ok {
+			return k
+		}
 		var out []string
 		for _, t := range analyze(term) {
 			out = append(out, t.Term)
 		}
+		analysed[term] = out
 		return out
 	}
 	groupOf := map[string][]string{} // analysed term → its equivalent group
@@ -124,63 +138,65 @@ func (cv *compiledVocabulary) concept(terms []string, surface string, useVocab b
 	return concept{alts: []alt{{text: surface, key: terms[:1], weight: weightOwn}}}, 1
 }
 
-// related adds to alts the thesaurus's synonyms of its one-word
-// alternatives, at the thesaurus weight.
-func (cv *compiledVocabulary) related(alts []alt) []alt {
-	if len(cv.thesaurus) == 0 {
-		return alts
-	}
-	out := alts
-	for _, a := range alts {
-		if len(a.key) != 1 || a.weight < weightVocabulary {
-			continue
-		}
-		for _, syn := range cv.thesaurus[strings.ToLower(a.text)] {
-			if k := cv.key(syn); len(k) > 0 {
-				out = appendAlt(out, alt{text: syn, key: k, weight: a.weight * weightThesaurus})
-			}
-		}
-	}
-	return out
-}
-
-// common reports whether word is common English: a headword of the
-// thesaurus, or a short word (a chat abbreviation: "q", "vs"). Without a
-// thesaurus every word counts as common.
+// common reports whether word is common English (isWord), or a short word
+// (a chat abbreviation: "q", "vs"). Without a word list every word counts
+// as common.
 func (cv *compiledVocabulary) common(word string) bool {
-	if len(cv.thesaurus) == 0 || len(word) <= 3 {
+	if len(cv.words) == 0 || len(word) <= 3 {
 		return true
 	}
-	return cv.isWord(word)
+	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
 }
 
-// isWord reports whether word is a word of English as the thesaurus knows
-// them (in a base or inflected form); false without a thesaurus.
+// misspelt reports whether w is a typo of a listed word: one edit away (two
+// from seven letters), with the same first letter, as people mistype
+// "colision" and "originaly".
+func (cv *compiledVocabulary) misspelt(w string) bool {
+	edits := 1
+	if len(w) >= 7 {
+		edits = 2
+	}
+	cv.byFirstOnce.Do(func() {
+		cv.byFirst = map[byte][]string{}
+		for word := range cv.words {
+			cv.byFirst[word[0]] = append(cv.byFirst[word[0]], word)
+		}
+	})
+	for _, word := range cv.byFirst[w[0]] {
+		if d := len(word) - len(w); d <= edits && d >= -edits && editDistance(w, word) <= edits {
+			return true
+		}
+	}
+	return false
+}
+
+// isWord reports whether word is in the word list, in its base or an
+// inflected form; false without a word list.
 func (cv *compiledVocabulary) isWord(word string) bool {
-	if len(cv.thesaurus) == 0 {
+	if len(cv.words) == 0 {
 		return false
 	}
 	w := strings.ToLower(word)
-	if _, ok := cv.thesaurus[w]; ok {
+	if cv.words[w] {
 		return true
 	}
-	// Inflected forms: the thesaurus lists base forms. A short base ending
+	// Inflected forms: the list holds base forms. A short base ending
 	// consonant-vowel-consonant doubles its last letter before -ed and -ing
 	// ("shred", "shredded"): without it the word is a typo.
 	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies"} {
 		if b, ok := strings.CutSuffix(w, suf); ok && len(b) > 2 {
-			if _, ok := cv.thesaurus[b]; ok && !((suf == "ed" || suf == "ing") && doublesLast(b)) {
+			if cv.words[b] && !((suf == "ed" || suf == "ing") && doublesLast(b)) {
 				return true
 			}
 			if suf == "ed" || suf == "ing" {
 				if n := len(b); n > 3 && b[n-1] == b[n-2] && doublesLast(b[:n-1]) {
-					if _, ok := cv.thesaurus[b[:n-1]]; ok {
+					if cv.words[b[:n-1]] {
 						return true
 					}
 				}
 			}
 			if suf == "ies" {
-				if _, ok := cv.thesaurus[b+"y"]; ok {
+				if cv.words[b+"y"] {
 					return true
 				}
 			}

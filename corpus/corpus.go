@@ -282,7 +282,7 @@ func loadVocabulary(fsys fs.FS, files map[string]bool, max int64) (chokepoint.Vo
 		if !replace {
 			v = extend(defaultVocabulary(), v)
 		}
-		v.Related = thesaurus()
+		v.Words = words()
 		return v, skipped
 	}
 	return defaultVocabulary(), skipped
@@ -347,6 +347,6 @@ func defaultVocabulary() chokepoint.Vocabulary {
 		// A test parses the embedded file, so this cannot ship broken.
 		panic(fmt.Sprintf("embedded synonyms.yaml: %v", err))
 	}
-	v.Related = thesaurus()
+	v.Words = words()
 	return v
 }

@@ -99,7 +99,7 @@ func parseVocabulary(path string, data []byte) (v chokepoint.Vocabulary, replace
 // extend returns base with more's groups, implications and reasons added;
 // what base has already is not added twice.
 func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
-	out := chokepoint.Vocabulary{Related: base.Related}
+	out := chokepoint.Vocabulary{Words: base.Words}
 	for _, g := range append(slices.Clone(base.Equivalent), more.Equivalent...) {
 		if !slices.ContainsFunc(out.Equivalent, func(h []string) bool { return slices.Equal(g, h) }) {
 			out.Equivalent = append(out.Equivalent, g)
@@ -126,38 +126,23 @@ func extend(base, more chokepoint.Vocabulary) chokepoint.Vocabulary {
 	return out
 }
 
-// thesaurusText is the general-English thesaurus, derived from WordNet by
-// corpus/thesaurusgen. It sits outside default/, where every text file is
-// an article.
+// wordsText is the list of common English words, derived from WordNet by
+// corpus/wordsgen. It sits outside default/, where every text file is an
+// article.
 //
-//go:embed thesaurus.txt
-var thesaurusText string
+//go:embed words.txt
+var wordsText string
 
-// thesaurus parses the embedded thesaurus once: lines "word<TAB>alt,alt…"
-// or "word" alone (a word of English without alternatives), "#" comments.
-var thesaurus = sync.OnceValue(func() map[string][]string { return parseThesaurus(thesaurusText) })
-
-func parseThesaurus(data string) map[string][]string {
-	m := map[string][]string{}
-	for _, line := range strings.Split(data, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		word, alts, _ := strings.Cut(line, "\t")
-		if word == "" {
-			continue
-		}
-		if _, ok := m[word]; !ok {
-			m[word] = nil // listed, even without alternatives
-		}
-		for _, a := range strings.Split(alts, ",") {
-			if a = strings.TrimSpace(a); a != "" {
-				m[word] = append(m[word], a)
-			}
+// words parses the embedded word list once: one word a line, "#" comments.
+var words = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(wordsText, "\n") {
+		if line = strings.TrimSpace(line); line != "" && line[0] != '#' {
+			m[line] = true
 		}
 	}
 	return m
-}
+})
 
 // terms reads a list of non-empty terms.
 func terms(n *yaml.Node, fail func(*yaml.Node, string, ...any) error, what string) ([]string, error) {

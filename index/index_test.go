@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"chokepoint"
 )
 
@@ -406,16 +408,19 @@ func writeFile(t *testing.T, path, content string) {
 func TestOpenLockedDoesNotHang(t *testing.T) {
 	x, dir := openTest(t, Options{})
 	mustUpdate(t, x, newDoc("a", "Alpha", "h", "cobalt"))
-	_, err := Open(context.Background(), dir, Options{OpenTimeout: 50 * time.Millisecond})
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("second Open = %v, want ErrLocked", err)
-	}
-	// The first index is untouched and still serves.
-	res, err := x.Search(context.Background(), chokepoint.Query{Text: "cobalt"})
-	if err != nil || len(res.Hits) != 1 {
-		t.Errorf("Search on first index = %v, %v, want 1 hit", res.Hits, err)
-	}
+	gen := x.Stats().Dir
 	x.Close()
+	// Versions that updated generations in place held them open for
+	// writing, which locks out every reader.
+	w, err := bleve.OpenUsing(filepath.Join(gen, bleveDir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), dir, Options{OpenTimeout: 50 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("Open of a generation held for writing = %v, want ErrLocked", err)
+	}
+	w.Close()
 	y := openDir(t, dir, Options{})
 	if n := len(y.Documents()); n != 1 || y.Recovered() != "" {
 		t.Errorf("reopen: %d documents, Recovered %q; want 1, \"\"", n, y.Recovered())
@@ -445,7 +450,7 @@ func TestOpenRemovesStaleGenerations(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	want := []string{currentFile, live, "gen-keepme"}
+	want := []string{currentFile, lockFile, live, "gen-keepme"}
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("dir holds %v, want %v", names, want)
@@ -541,10 +546,11 @@ func TestSearchDuringRebuild(t *testing.T) {
 	}
 }
 
-func TestUpdateInterruptedRebuildsNext(t *testing.T) {
+func TestUpdateInterruptedLeavesLiveUntouched(t *testing.T) {
 	x, dir := openTest(t, Options{BatchSize: 1})
 	a := newDoc("a", "Alpha", "h1", "cobalt one", "cobalt two", "cobalt three")
 	mustUpdate(t, x, a)
+	live := x.Stats().Dir
 	a2 := newDoc("a", "Alpha", "h2", "lithium one", "lithium two", "lithium three")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -556,23 +562,32 @@ func TestUpdateInterruptedRebuildsNext(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Update = %v, want context.Canceled", err)
 	}
-	// Half-updated but searchable.
-	if _, err := x.Search(context.Background(), chokepoint.Query{Text: "cobalt lithium"}); err != nil {
-		t.Errorf("Search after interrupted Update = %v", err)
+	// The update wrote into a copy: the live generation is as it was.
+	check := func(x *Index, when, want string) {
+		t.Helper()
+		res, err := x.Search(context.Background(), chokepoint.Query{Text: "cobalt lithium"})
+		if err != nil {
+			t.Fatalf("Search %s = %v", when, err)
+		}
+		if got := hitIDs(res.Hits); !slices.Equal(got, []string{"a#0", "a#1", "a#2"}) || !strings.Contains(res.Hits[0].Passage.Text, want) {
+			t.Errorf("Search %s = %v (%q), want the %s passages", when, got, res.Hits[0].Passage.Text, want)
+		}
+	}
+	check(x, "after the interrupted Update", "cobalt")
+	if got := x.Stats().Dir; got != live {
+		t.Errorf("live generation = %s, want %s", got, live)
+	}
+	if gens, _ := generations(dir); len(gens) != 1 {
+		t.Errorf("generations after the interrupted Update = %v, want only the live one", gens)
 	}
 	x.Close()
 	y := openDir(t, dir, Options{})
+	check(y, "after reopen", "cobalt")
 	st := mustUpdate(t, y, a2)
-	if !st.Rebuilt {
-		t.Errorf("Update after interrupted Update = %+v, want Rebuilt", st)
+	if st.Rebuilt || st.Changed != 1 {
+		t.Errorf("Update after interrupted Update = %+v, want 1 changed in place", st)
 	}
-	res, err := y.Search(context.Background(), chokepoint.Query{Text: "cobalt lithium"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hitIDs(res.Hits); !slices.Equal(got, []string{"a#0", "a#1", "a#2"}) || strings.Contains(res.Hits[0].Passage.Text, "cobalt") {
-		t.Errorf("Search after recovery = %v (%q), want the lithium passages", got, res.Hits[0].Passage.Text)
-	}
+	check(y, "after the next Update", "lithium")
 }
 
 func TestSearchDuringUpdate(t *testing.T) {

@@ -58,10 +58,9 @@ func (x *Index) Analyze(text string) []chokepoint.Token {
 // alternatives; a multi-word alternative must match as a phrase (looked up
 // through its word pairs, so one of three words or more also matches with
 // its pairs apart). Matches in the text count fully, in the section heading
-// or document title less, and passages satisfying more groups rank higher. When q.Groups is empty every
-// analysed word of q.Text is its own group. No match is an empty Result.
-// Result.DocFreq holds, for every analysed term of the groups, the number
-// of passages whose text contains it.
+// or document title less, and passages satisfying more groups rank higher.
+// When q.Groups is empty every analysed word of q.Text is its own group. No
+// match is an empty Result.
 func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Result, error) {
 	groups := q.Groups
 	if len(groups) == 0 {
@@ -75,7 +74,8 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 	}
 	limit = min(limit, MaxLimit)
 
-	res := chokepoint.Result{DocFreq: map[string]int{}}
+	var res chokepoint.Result
+	dfs := map[string]int{} // for the common-terms cut-off
 	type group struct {
 		alts  [][]chokepoint.Token // analysed alternatives
 		texts []string
@@ -89,7 +89,7 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 				continue
 			}
 			for _, t := range toks {
-				res.DocFreq[t.Term] = 0
+				dfs[t.Term] = 0
 			}
 			gr.alts = append(gr.alts, toks)
 			gr.texts = append(gr.texts, alt)
@@ -99,14 +99,16 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 		}
 	}
 
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		n, err := idx.DocCount()
 		if err != nil {
 			return err
 		}
 		res.Passages = int(n)
-		if err := docFreq(ctx, idx, res.DocFreq); err != nil {
-			return err
+		if n >= commonMinPassages {
+			if err := docFreq(ctx, idx, dfs); err != nil {
+				return err
+			}
 		}
 		if len(gs) == 0 {
 			return nil
@@ -123,7 +125,7 @@ func (x *Index) Search(ctx context.Context, q chokepoint.Query) (chokepoint.Resu
 			}
 			df := int(n)
 			for _, t := range toks { // a phrase is as rare as its rarest word
-				df = min(df, res.DocFreq[t.Term])
+				df = min(df, dfs[t.Term])
 			}
 			return float64(df) <= commonFraction*float64(n)
 		}
@@ -188,61 +190,83 @@ func (x *Index) addHeadings(hs []chokepoint.Hit) {
 	}
 }
 
-// Terms reports the passages holding each term and, for a term of four
-// letters or more that no passage holds, the index terms within one edit
-// of it (two from seven letters) that share its first letter: a typo seldom
-// changes the first letter, and requiring it keeps the look-up small. It
-// implements chokepoint.Searcher.
+// Terms reports the passages holding each term. It implements
+// chokepoint.Searcher.
 func (x *Index) Terms(ctx context.Context, terms []string) (chokepoint.TermStats, error) {
-	st := chokepoint.TermStats{DocFreq: map[string]int{}, Near: map[string][]chokepoint.NearTerm{}}
-	err := x.reader(func(idx bleve.Index) error {
+	st := chokepoint.TermStats{DocFreq: map[string]int{}}
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		n, err := idx.DocCount()
 		if err != nil {
 			return err
 		}
 		st.Passages = int(n)
-		adv, err := idx.Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		count := func(term string) (int, error) {
-			tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
-			if err != nil {
-				return 0, fmt.Errorf("count term %q: %w", term, err)
+		return withReader(idx, func(r index.IndexReader) error {
+			for _, t := range terms {
+				df, err := termCount(ctx, r, t)
+				if err != nil {
+					return err
+				}
+				st.DocFreq[t] = df
 			}
-			defer tfr.Close()
-			return int(tfr.Count()), nil
-		}
-		fuzzy, _ := r.(index.IndexReaderFuzzy)
-		for _, t := range terms {
-			df, err := count(t)
-			if err != nil {
-				return err
-			}
-			st.DocFreq[t] = df
-			edits := nearEdits(t)
-			if df > 0 || edits == 0 || fuzzy == nil {
-				continue
-			}
-			near, err := nearTerms(fuzzy, t, edits, count)
-			if err != nil {
-				return err
-			}
-			if len(near) > 0 {
-				st.Near[t] = near
-			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return chokepoint.TermStats{}, fmt.Errorf("terms: %w", err)
 	}
 	return st, nil
+}
+
+// Near returns the text field's terms within one edit of term (two from
+// seven letters; none below four letters, where too many words are one edit
+// apart) that share its first letter, closest first, then most frequent: a
+// typo seldom changes the first letter, and requiring it keeps the look-up
+// small. It implements chokepoint.Searcher.
+func (x *Index) Near(ctx context.Context, term string) ([]chokepoint.NearTerm, error) {
+	edits := nearEdits(term)
+	if edits == 0 {
+		return nil, nil
+	}
+	var near []chokepoint.NearTerm
+	err := x.reader(ctx, func(idx bleve.Index) error {
+		return withReader(idx, func(r index.IndexReader) error {
+			fuzzy, ok := r.(index.IndexReaderFuzzy)
+			if !ok {
+				return nil
+			}
+			var err error
+			near, err = nearTerms(fuzzy, term, edits, func(t string) (int, error) { return termCount(ctx, r, t) })
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("near %q: %w", term, err)
+	}
+	return near, nil
+}
+
+// withReader runs f with a reader of idx's current snapshot.
+func withReader(idx bleve.Index, f func(index.IndexReader) error) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return f(r)
+}
+
+// termCount returns the passages whose text holds term.
+func termCount(ctx context.Context, r index.IndexReader, term string) (int, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+	if err != nil {
+		return 0, fmt.Errorf("count term %q: %w", term, err)
+	}
+	defer tfr.Close()
+	return int(tfr.Count()), nil
 }
 
 // nearEdits is the edit distance within which Terms looks for the terms a
@@ -259,7 +283,7 @@ func nearEdits(term string) int {
 	}
 }
 
-// maxNear is the most near terms Terms reports for one term.
+// maxNear is the most near terms Near reports.
 const maxNear = 5
 
 // nearTerms returns the text field's terms within edits of term sharing
@@ -395,26 +419,16 @@ func docFreq(ctx context.Context, idx bleve.Index, counts map[string]int) error 
 	if len(counts) == 0 {
 		return nil
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	for term := range counts {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
-		if err != nil {
-			return fmt.Errorf("count term %q: %w", term, err)
+	return withReader(idx, func(r index.IndexReader) error {
+		for term := range counts {
+			n, err := termCount(ctx, r, term)
+			if err != nil {
+				return err
+			}
+			counts[term] = n
 		}
-		counts[term] = int(tfr.Count())
-		if err := tfr.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // hits turns bleve hits with stored fields into chokepoint hits.
@@ -458,7 +472,7 @@ func (x *Index) Baseline(ctx context.Context, text string, n int) ([]chokepoint.
 		n = 10
 	}
 	var out []chokepoint.Hit
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		q := bleve.NewMatchQuery(text)
 		q.SetField(fieldText)
 		req := bleve.NewSearchRequestOptions(q, min(n, MaxLimit), 0, false)
@@ -480,7 +494,7 @@ func (x *Index) Baseline(ctx context.Context, text string, n int) ([]chokepoint.
 // document's title and URL, or an error wrapping chokepoint.ErrNotFound.
 func (x *Index) Passage(ctx context.Context, id string) (chokepoint.Hit, error) {
 	var h chokepoint.Hit
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 		req.Fields = storedFields
 		sr, err := idx.SearchInContext(ctx, req)
@@ -510,7 +524,7 @@ func (x *Index) Nearest(ctx context.Context, text string, n int) ([]chokepoint.D
 		n = defaultNearest
 	}
 	var ids []string
-	err := x.reader(func(idx bleve.Index) error {
+	err := x.reader(ctx, func(idx bleve.Index) error {
 		var qs []query.Query
 		for _, t := range x.Analyze(text) {
 			word := text[t.Start:t.End]

@@ -144,23 +144,23 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-func TestSearchDocFreqAndHits(t *testing.T) {
+func TestSearchTermsAndHits(t *testing.T) {
 	x, _ := openTest(t, Options{})
 	mustUpdate(t, x, searchCorpus()...)
-	res, err := x.Search(context.Background(), chokepoint.Query{Groups: [][]string{{"rare earth elements", "U.S."}, {"refining", "of"}}})
+	ctx := context.Background()
+	st, err := x.Terms(ctx, []string{"rare", "earth", "element", "us", "refin", "absent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// "element" occurs in china#0 and china#1 text; russia#0 has it only
-	// in its section heading, which DocFreq does not count.
-	want := map[string]int{"rare": 2, "earth": 2, "element": 2, "us": 2, "refin": 1}
-	if len(res.DocFreq) != len(want) {
-		t.Errorf("DocFreq = %v, want %v", res.DocFreq, want)
+	// in its section heading, which Terms does not count.
+	want := map[string]int{"rare": 2, "earth": 2, "element": 2, "us": 2, "refin": 1, "absent": 0}
+	if !reflect.DeepEqual(st.DocFreq, want) || st.Passages != 7 {
+		t.Errorf("Terms = %v over %d passages, want %v over 7", st.DocFreq, st.Passages, want)
 	}
-	for term, n := range want {
-		if res.DocFreq[term] != n {
-			t.Errorf("DocFreq[%q] = %d, want %d", term, res.DocFreq[term], n)
-		}
+	res, err := x.Search(ctx, chokepoint.Query{Groups: [][]string{{"rare earth elements", "U.S."}, {"refining", "of"}}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(res.Hits) == 0 {
 		t.Fatal("no hits")
@@ -250,6 +250,43 @@ func TestNearest(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("Nearest(%q, %d) = %v, want %v", tc.text, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestNear(t *testing.T) {
+	x, _ := openTest(t, Options{})
+	mustUpdate(t, x, searchCorpus()...)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		term string
+		want []string
+	}{
+		{"galium", []string{"gallium"}},      // one edit, six letters
+		{"tungstan", nil},                    // "tungsten" is in a title, not in passage text
+		{"sallium", nil},                     // the first letter is kept
+		{"gallum", []string{"gallium"}},      // one edit
+		{"sanctionz", []string{"sanction"}},  // stems are compared
+		{"rar", nil},                         // too short to guess
+		{"gallium", nil},                     // the term itself is not near
+		{"xylophone", nil},                   // nothing close
+		{"refinin", []string{"refin"}},       // two edits from seven letters
+		{"concentrat", []string{"concentr"}}, // two edits
+		{"elemnts", []string{"element"}},     // two edits at seven letters
+		{"dominat", []string{"domin"}},       // two edits at seven letters
+		{"tighte", []string{"tighten"}},      // one edit at six letters
+		{"mosco", []string{"moscow"}},        // one edit at five letters
+	} {
+		near, err := x.Near(ctx, tc.term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range near {
+			got = append(got, n.Term)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Near(%q) = %q, want %q", tc.term, got, tc.want)
 		}
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +21,9 @@ import (
 const (
 	currentFile  = "CURRENT"
 	manifestFile = "manifest.json"
-	// dirtyFile marks a generation whose in-place Update is under way: a
-	// small file, so marking does not rewrite the whole manifest.
+	// dirtyFile marked a generation under an in-place update, which
+	// versions before copy-on-write updates did; one found means the bleve
+	// index may not match the manifest, so the next Update rebuilds.
 	dirtyFile = "DIRTY"
 	bleveDir  = "bleve"
 	genPrefix = "gen-"
@@ -32,10 +36,14 @@ type manifest struct {
 	MappingVersion int       `json:"mapping_version"`
 	Scoring        string    `json:"scoring"`
 	Updated        time.Time `json:"updated"`
-	// Dirty is set while an in-place Update runs; a manifest found dirty
-	// means the bleve index may not match it, so the next Update rebuilds.
+	// Dirty is set when the generation holds a dirtyFile (left by an
+	// older version's interrupted in-place update): the bleve index may
+	// not match the manifest, so the next Update rebuilds.
 	Dirty bool          `json:"dirty,omitempty"`
 	Docs  []manifestDoc `json:"docs"`
+	// Segments are the generation's segment files as verified when it
+	// was written (see verifySegments).
+	Segments map[string]segmentStamp `json:"segments,omitempty"`
 }
 
 // manifestDoc is one document's metadata (Passages nil) and passage count.
@@ -70,23 +78,6 @@ func writeManifest(gen string, m manifest) error {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
-}
-
-// markDirty records that generation dir gen is being updated in place.
-func markDirty(gen string) error {
-	if err := writeFileAtomic(filepath.Join(gen, dirtyFile), nil); err != nil {
-		return fmt.Errorf("mark index dirty: %w", err)
-	}
-	return nil
-}
-
-// markClean removes the mark left by markDirty, once the manifest matches
-// the index again.
-func markClean(gen string) error {
-	if err := os.Remove(filepath.Join(gen, dirtyFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("mark index clean: %w", err)
-	}
-	return syncDir(gen)
 }
 
 // writeFileAtomic writes data to a temporary file in path's directory,
@@ -199,20 +190,18 @@ func nextGeneration(dir string) (string, error) {
 	return fmt.Sprintf("%s%06d", genPrefix, next), nil
 }
 
-// removeStale deletes every generation but keep and any leftover temporary
-// files of ours. Files it does not recognise are left alone, so pointing the
-// index at a wrong directory destroys nothing else.
-func removeStale(dir, keep string) error {
+// removeStale deletes every generation but those in keep, and any
+// leftover temporary files of ours. Files it does not recognise are left
+// alone, so pointing the index at a wrong directory destroys nothing else.
+// Callers hold the directory lock.
+func removeStale(dir string, keep ...string) error {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("list %s: %w", dir, err)
 	}
 	var errs []error
 	for _, e := range ents {
-		name := e.Name()
-		_, isGen := genNumber(name)
-		isTmp := strings.HasPrefix(name, currentFile+".") && strings.HasSuffix(name, tmpSuffix)
-		if (isGen && name != keep) || isTmp {
+		if name := e.Name(); isStale(name, keep) {
 			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 				errs = append(errs, err)
 			}
@@ -222,6 +211,85 @@ func removeStale(dir, keep string) error {
 		return fmt.Errorf("remove stale generations: %w", err)
 	}
 	return nil
+}
+
+// hasStale reports whether removeStale would remove anything, without
+// touching the directory.
+func hasStale(dir string, keep ...string) bool {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if isStale(e.Name(), keep) {
+			return true
+		}
+	}
+	return false
+}
+
+func isStale(name string, keep []string) bool {
+	if _, ok := genNumber(name); ok {
+		return !slices.Contains(keep, name)
+	}
+	return strings.HasPrefix(name, currentFile+".") && strings.HasSuffix(name, tmpSuffix)
+}
+
+// cloneBleve copies the bleve index in src to dst, which must not exist,
+// for an update that must leave src as it is. Segment files are immutable
+// once written, so they are hard-linked (copied where links fail); the
+// rest (the bolt file that lists the segments, the index metadata) is
+// copied.
+func cloneBleve(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("clone %s: not a regular file", p)
+		}
+		if !strings.HasSuffix(p, segmentSuffix) {
+			// bleve writes into the copies of these (the bolt file) and
+			// syncs them itself before the generation is used.
+			return copyFile(p, to, false)
+		}
+		if err := os.Link(p, to); err == nil {
+			return nil
+		}
+		return copyFile(p, to, true)
+	})
+}
+
+// segmentSuffix ends the name of a bleve (zap) segment file.
+const segmentSuffix = ".zap"
+
+// copyFile copies src to the new file dst, and syncs it if sync is set.
+func copyFile(src, dst string, sync bool) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil && sync {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // truncate shortens s to at most n bytes for use in messages.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,10 +56,15 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 
 // jsonAnswer is the --json shape of an answer.
 type jsonAnswer struct {
-	Question    string              `json:"question"`
+	Question string `json:"question"`
+	// Status is "answered", "closest" (declined, quoting the closest
+	// passages, which may not answer it) or "declined".
+	Status      string              `json:"status"`
 	Abstained   bool                `json:"abstained"`
+	Confidence  float64             `json:"confidence"`
 	Citations   []jsonCitation      `json:"citations"`
-	More        []jsonCitation      `json:"more,omitempty"`
+	More        []jsonCitation      `json:"more"`    // [] when there are none
+	Closest     []jsonCitation      `json:"closest"` // [] unless status is "closest"
 	Suggestions []chokepoint.DocRef `json:"suggestions"`
 }
 
@@ -84,14 +90,23 @@ func answerJSON(a chokepoint.Answer) jsonAnswer {
 		}
 		return out
 	}
-	j := jsonAnswer{Question: a.Question, Abstained: a.Abstained, Citations: conv(a.Citations), Suggestions: a.Suggestions}
-	if len(a.More) > 0 {
-		j.More = conv(a.More)
-	}
+	j := jsonAnswer{Question: a.Question, Status: answerStatus(a), Abstained: a.Abstained, Confidence: math.Round(a.Confidence*1000) / 1000,
+		Citations: conv(a.Citations), More: conv(a.More), Closest: conv(a.Closest), Suggestions: a.Suggestions}
 	if j.Suggestions == nil {
 		j.Suggestions = []chokepoint.DocRef{}
 	}
 	return j
+}
+
+// answerStatus names what kind of answer a is.
+func answerStatus(a chokepoint.Answer) string {
+	switch {
+	case !a.Abstained:
+		return "answered"
+	case len(a.Closest) > 0:
+		return "closest"
+	}
+	return "declined"
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -106,6 +121,11 @@ func renderAnswer(a chokepoint.Answer) string {
 	var b strings.Builder
 	if a.Abstained {
 		b.WriteString("The corpus does not cover this question.\n")
+		if len(a.Closest) > 0 {
+			b.WriteString("Closest passages (they may not answer it):\n\n")
+			writeCitations(&b, a.Closest)
+			b.WriteString("\n")
+		}
 		if len(a.Suggestions) > 0 {
 			b.WriteString("Nearest articles:\n")
 			for _, s := range a.Suggestions {
@@ -118,21 +138,26 @@ func renderAnswer(a chokepoint.Answer) string {
 		}
 		return b.String()
 	}
-	for i, c := range a.Citations {
+	writeCitations(&b, a.Citations)
+	return b.String()
+}
+
+// writeCitations writes numbered quotes with their sources.
+func writeCitations(b *strings.Builder, cs []chokepoint.Citation) {
+	for i, c := range cs {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "[%d] “%s”\n", c.N, c.Quote())
-		fmt.Fprintf(&b, "    — %s", c.Title)
+		fmt.Fprintf(b, "[%d] “%s”\n", c.N, c.Quote())
+		fmt.Fprintf(b, "    — %s", c.Title)
 		if c.Section != "" {
-			fmt.Fprintf(&b, ", § %s", c.Section)
+			fmt.Fprintf(b, ", § %s", c.Section)
 		}
 		b.WriteString("\n")
 		if c.URL != "" {
-			fmt.Fprintf(&b, "      %s\n", c.URL)
+			fmt.Fprintf(b, "      %s\n", c.URL)
 		}
 	}
-	return b.String()
 }
 
 func cmdSearch(ctx context.Context, env *environment, args []string) error {
@@ -157,6 +182,9 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	}
 	defer e.Close()
 	hits, err := e.answerer.Search(ctx, query, *n)
+	if errors.Is(err, chokepoint.ErrQuestionTooLong) {
+		return usagef("search: %v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -199,14 +227,22 @@ func cmdIndex(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("index: unexpected argument %q", fs.Arg(0))
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	cfg, err := settings(env, c)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
+	if *rebuild {
+		dir, loaded, stats, err := rebuildIndex(ctx, env, cfg)
+		if err != nil {
+			return err
+		}
+		writeSummary(env.stdout, dir, stats, loaded.Skipped, loaded.Warnings, time.Since(start))
+		return nil
+	}
 	progress, done := progressBar(env.stderr, "indexing")
 	e, err := openEngine(ctx, cfg, env.getenv, env.stderr, progress, false)
 	done()
@@ -214,16 +250,10 @@ func cmdIndex(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer e.Close()
-	stats := e.stats
-	if *rebuild {
-		progress, done := progressBar(env.stderr, "rebuilding")
-		stats, err = e.idx.Rebuild(ctx, e.loaded.Documents, progress)
-		done()
-		if err != nil {
-			return err
-		}
+	if e.stale != nil {
+		return e.stale
 	}
-	writeSummary(env.stdout, e.dir, stats, e.loaded.Skipped, e.loaded.Warnings, time.Since(start))
+	writeSummary(env.stdout, e.dir, e.stats, e.loaded.Skipped, e.loaded.Warnings, time.Since(start))
 	return nil
 }
 
@@ -256,6 +286,9 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	e, err := queryEngine(ctx, env, c)
 	if err != nil {
 		return err
@@ -263,21 +296,32 @@ func cmdSources(ctx context.Context, env *environment, args []string) error {
 	defer e.Close()
 	docs := e.idx.Documents()
 	if *asJSON {
+		type jsonReview struct {
+			Title     string `json:"title,omitempty"`
+			Source    string `json:"source,omitempty"`
+			Author    string `json:"author,omitempty"`
+			Published string `json:"published,omitempty"`
+			URL       string `json:"url,omitempty"`
+		}
 		type jsonDoc struct {
-			ID        string             `json:"doc_id"`
-			Title     string             `json:"title"`
-			Source    string             `json:"source,omitempty"`
-			URL       string             `json:"url,omitempty"`
-			Author    string             `json:"author,omitempty"`
-			Published string             `json:"published,omitempty"`
-			Reviews   *chokepoint.Review `json:"reviews,omitempty"`
-			Tags      []string           `json:"tags,omitempty"`
-			Sections  []string           `json:"sections"`
-			Passages  int                `json:"passages"`
+			ID        string      `json:"doc_id"`
+			Title     string      `json:"title"`
+			Source    string      `json:"source,omitempty"`
+			URL       string      `json:"url,omitempty"`
+			Author    string      `json:"author,omitempty"`
+			Published string      `json:"published,omitempty"`
+			Reviews   *jsonReview `json:"reviews,omitempty"`
+			Tags      []string    `json:"tags,omitempty"`
+			Sections  []string    `json:"sections"`
+			Passages  int         `json:"passages"`
 		}
 		out := []jsonDoc{}
 		for _, d := range docs {
-			out = append(out, jsonDoc{d.ID, d.Title, d.Source, d.URL, d.Author, d.Published, d.Reviews, d.Tags, d.Sections, e.idx.PassageCount(d.ID)})
+			j := jsonDoc{d.ID, d.Title, d.Source, d.URL, d.Author, d.Published, nil, d.Tags, d.Sections, e.idx.PassageCount(d.ID)}
+			if r := d.Reviews; r != nil {
+				j.Reviews = &jsonReview{r.Title, r.Source, r.Author, r.Published, r.URL}
+			}
+			out = append(out, j)
 		}
 		return writeJSON(env.stdout, out)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -216,6 +217,12 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := getenv("CHOKEPOINT_USER_HASH_KEY"); v != "" {
 		c.Questions.UserHashKey = Secret(v)
 	}
+	// The ops address in the environment lets a container image turn the
+	// health endpoint on for whatever command it runs, and lets "health"
+	// find it.
+	if v := getenv("CHOKEPOINT_OPS"); v != "" {
+		c.Ops.Listen = v
+	}
 }
 
 // validate checks values that decode fine but make no sense, naming the key.
@@ -275,6 +282,11 @@ func (c *Config) validate() error {
 	}
 	if c.HTTP.MaxSkew < 0 {
 		bad("http.max_skew", "must not be negative")
+	}
+	if c.Ops.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Ops.Listen); err != nil {
+			bad("ops.listen", "%q is not an address such as 127.0.0.1:9090 or :9090", c.Ops.Listen)
+		}
 	}
 	if c.Fetch.Timeout < 0 || c.Fetch.MaxBytes < 0 {
 		bad("fetch", "timeout and max_bytes must not be negative")

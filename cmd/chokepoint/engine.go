@@ -55,7 +55,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
-			return &usageError{err.Error()}
+			return &usageError{err}
 		}
 		rest := fs.Args()
 		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
@@ -73,13 +73,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // settings resolves the configuration file, the environment and the
-// flags (in rising order of precedence) into a validated Config.
+// flags (in rising order of precedence) into a validated Config. Its
+// errors are usage errors: the command cannot run as configured.
 func settings(env *environment, c commonFlags) (Config, error) {
 	cfg := defaultConfig()
 	if c.config != "" {
 		var err error
 		if cfg, err = loadConfig(c.config); err != nil {
-			return Config{}, err
+			return Config{}, &usageError{err}
 		}
 	}
 	cfg.applyEnv(env.getenv)
@@ -90,7 +91,7 @@ func settings(env *environment, c commonFlags) (Config, error) {
 		cfg.Index = c.index
 	}
 	if err := cfg.validate(); err != nil {
-		return Config{}, err
+		return Config{}, &usageError{err}
 	}
 	return cfg, nil
 }
@@ -147,11 +148,32 @@ type engine struct {
 	loaded   corpus.Result
 	stats    chokepoint.IndexStats
 	skipped  int // corpus files the last full load skipped
+	// stale is the error of an update that could not write the index
+	// directory; the engine then answers from the index as it was.
+	stale error
+}
+
+// indexOptions are the index options for cfg: a note on warn when another
+// process is updating the index in dir and this one must wait, and the
+// corpus to rebuild a damaged index from.
+func indexOptions(cfg Config, fsys fs.FS, dir string, warn io.Writer) index.Options {
+	return index.Options{
+		Scoring: cfg.Scoring,
+		Waiting: func(holder string) {
+			fmt.Fprintf(warn, "chokepoint: waiting for %s to finish updating the index in %s\n", holder, dir)
+		},
+		Source: func(context.Context) ([]chokepoint.Document, error) {
+			res, err := corpus.Load(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+			return res.Documents, err
+		},
+	}
 }
 
 // openEngine loads the corpus, opens the index and brings it up to date
 // (only what changed is re-indexed). Progress, when non-nil, receives the
-// indexing progress. Index recovery is reported on warn.
+// indexing progress. Index recovery is reported on warn, and so is an
+// index that is out of date but cannot be written (a read-only directory):
+// the engine then answers from it as it is, and e.stale says why.
 //
 // With quick set, a corpus directory whose files (names, sizes, modification
 // times) are as they were after the last successful update is not read at
@@ -171,7 +193,7 @@ func openEngine(ctx context.Context, cfg Config, getenv func(string) string, war
 
 // openEngineFS is openEngine on the corpus fsys and the index in dir.
 func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn io.Writer, progress func(done, total int), quick bool) (*engine, error) {
-	idx, err := index.Open(ctx, dir, index.Options{Scoring: cfg.Scoring})
+	idx, err := index.Open(ctx, dir, indexOptions(cfg, fsys, dir, warn))
 	if err != nil {
 		return nil, err
 	}
@@ -197,12 +219,17 @@ func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn 
 			return nil, err
 		}
 		e.stats, err = idx.Update(ctx, e.loaded.Documents, progress)
-		if err != nil {
+		switch {
+		case errors.Is(err, index.ErrReadOnly) && idx.Stats().Documents > 0:
+			fmt.Fprintf(warn, "chokepoint: the index in %s is out of date and cannot be written; answering from it as it is (%v)\n", dir, err)
+			st := idx.Stats()
+			e.stats, e.stale = chokepoint.IndexStats{Documents: st.Documents, Passages: st.Passages}, err
+		case err != nil:
 			idx.Close()
 			return nil, err
 		}
 		e.skipped = len(e.loaded.Skipped)
-		if fp != "" {
+		if fp != "" && e.stale == nil {
 			// Best effort: without it the next run just reads the corpus.
 			_ = writeSkipped(dir, e.skipped)
 			_ = writeFingerprint(dir, idx.Stats().Dir+"\n"+fp)
@@ -210,6 +237,43 @@ func openEngineFS(ctx context.Context, cfg Config, fsys fs.FS, dir string, warn 
 	}
 	e.answerer = chokepoint.NewAnswerer(idx, e.loaded.Vocabulary, cfg.answererOptions())
 	return e, nil
+}
+
+// rebuildIndex is "index --rebuild": it reads the corpus and builds a new
+// index without reading the live one, so a damaged index cannot stop it;
+// other processes keep using the live one until the new one replaces it.
+func rebuildIndex(ctx context.Context, env *environment, cfg Config) (string, corpus.Result, chokepoint.IndexStats, error) {
+	fsys, err := corpusFS(cfg)
+	if err != nil {
+		return "", corpus.Result{}, chokepoint.IndexStats{}, err
+	}
+	dir, err := indexDir(cfg, env.getenv)
+	if err != nil {
+		return "", corpus.Result{}, chokepoint.IndexStats{}, err
+	}
+	loaded, err := corpus.Load(fsys, corpus.Options{MaxFileSize: cfg.MaxFileSize})
+	if err != nil {
+		return "", corpus.Result{}, chokepoint.IndexStats{}, err
+	}
+	opts := indexOptions(cfg, fsys, dir, env.stderr)
+	opts.IgnoreLive = true
+	idx, err := index.Open(ctx, dir, opts)
+	if err != nil {
+		return "", corpus.Result{}, chokepoint.IndexStats{}, err
+	}
+	defer idx.Close()
+	progress, done := progressBar(env.stderr, "rebuilding")
+	stats, err := idx.Rebuild(ctx, loaded.Documents, progress)
+	done()
+	if err != nil {
+		return "", corpus.Result{}, chokepoint.IndexStats{}, err
+	}
+	if cfg.Corpus != "" {
+		if fp, err := fingerprint(fsys, cfg); err == nil {
+			_ = writeFingerprint(dir, idx.Stats().Dir+"\n"+fp)
+		}
+	}
+	return dir, loaded, stats, nil
 }
 
 // fingerprintFile, in the index directory, records the corpus directory as

@@ -3,17 +3,35 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 )
 
 // cmdHealth probes a running server's /healthz: the container HEALTHCHECK,
-// since the runtime image has no curl.
+// since the runtime image has no curl. Without --url it probes the ops
+// address the configuration gives serve (ops.listen, CHOKEPOINT_OPS), so
+// the check follows the server wherever it is configured to listen.
 func cmdHealth(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "health", "[flags]", "Exits 0 when a running chokepoint serve answers its health check.")
-	url := fs.String("url", "http://127.0.0.1:9090/healthz", "health `URL` to probe")
+	var c commonFlags
+	fs := newFlagSet(env, "health", "[flags]", `Exits 0 when a running chokepoint serve answers its health check, at the ops
+address of the configuration (ops.listen, or CHOKEPOINT_OPS) unless --url is given.`)
+	fs.StringVar(&c.config, "config", "", "YAML configuration `file`")
+	url := fs.String("url", "", "health `URL` to probe (default: /healthz at the configured ops address)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *url == "" {
+		cfg, err := settings(env, c)
+		if err != nil {
+			return err
+		}
+		if *url, err = healthURL(cfg.Ops.Listen); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -31,4 +49,20 @@ func cmdHealth(ctx context.Context, env *environment, args []string) error {
 	}
 	fmt.Fprintln(env.stdout, "ok")
 	return nil
+}
+
+// healthURL is the /healthz URL of a server whose ops endpoint listens on
+// addr; an address on every interface is probed on loopback.
+func healthURL(addr string) (string, error) {
+	if addr == "" {
+		return "", usagef("health: the ops endpoint is off: set ops.listen or CHOKEPOINT_OPS as serve has it, or pass --url")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", usagef("health: ops address %q: %v", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
 }

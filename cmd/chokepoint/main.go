@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"sync"
 	"syscall"
 )
 
@@ -15,21 +19,69 @@ import (
 var version = "dev"
 
 func main() {
+	log.SetFlags(0)
+	log.SetOutput(&dependencyLog{w: os.Stderr})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	err := safeRun(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// usageError marks a mistake in the command line: exit code 2.
-type usageError struct{ msg string }
+// safeRun is run with a panic turned into an error, so that a bug exits 1
+// with a message (and the stack, for a report) instead of Go's exit 2, which
+// would read as a usage error. Panics in other goroutines are not caught.
+func safeRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report it, with this trace)\n%s", r, debug.Stack())
+		}
+	}()
+	return run(ctx, args, stdin, stdout, stderr, getenv)
+}
 
-func (e *usageError) Error() string { return e.msg }
+// dependencyLog is the standard logger's output. Only dependencies write
+// there: discordgo's error lines (prefixed "[DG") are passed on; the rest,
+// bleve's notes on segments it could not load, which the index reports
+// itself, are dropped.
+type dependencyLog struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+}
 
-func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+func (d *dependencyLog) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.buf = append(d.buf, p...)
+	for {
+		i := bytes.IndexByte(d.buf, '\n')
+		if i < 0 {
+			break
+		}
+		line := d.buf[:i+1]
+		if bytes.HasPrefix(line, []byte("[DG")) {
+			if _, err := d.w.Write(line); err != nil {
+				d.buf = d.buf[i+1:]
+				return len(p), err
+			}
+		}
+		d.buf = d.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+// usageError marks a command that cannot run as invoked, a mistake in the
+// command line or the configuration: exit code 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Errorf(format, a...)} }
 
 // exitCode reports err on stderr and maps it to the process's exit code:
-// 0 ok, 1 runtime error, 2 usage error.
+// 0 ok, 1 runtime error (the command ran and failed), 2 usage error (it
+// cannot run as invoked: the command line or the configuration is wrong).
 func exitCode(err error, stderr io.Writer) int {
 	var ue *usageError
 	switch {
@@ -58,13 +110,17 @@ Usage:
   chokepoint gaps [--days N] [--csv]   questions the corpus could not answer, most asked first
   chokepoint store info|backup FILE    the store of feeds and the question log
   chokepoint serve                     run the Discord bot
-  chokepoint health                    probe a running server's /healthz
+  chokepoint health                    probe a running server's /healthz (at ops.listen)
   chokepoint version                   print the version
 
 Common flags (every subcommand; see 'chokepoint CMD --help'):
   --corpus DIR    article directory (default: the embedded corpus)
   --index DIR     index directory (default: under the user cache directory)
   --config FILE   YAML configuration file
+
+Questions are at most 1,000 characters. Exit codes: 0 ok (abstaining is ok),
+1 the command ran and failed, 2 it cannot run as invoked (command line or
+configuration).
 `
 
 // run is the whole program: it parses args, does the work and returns the
@@ -82,8 +138,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "version", "--version":
-		fmt.Fprintf(stdout, "chokepoint %s\n", version)
-		return nil
+		return cmdVersion(env, rest)
 	case "ask":
 		return cmdAsk(ctx, env, rest)
 	case "search":
@@ -110,6 +165,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, usage)
 		return usagef("unknown command %q", cmd)
 	}
+}
+
+func cmdVersion(env *environment, args []string) error {
+	fs := newFlagSet(env, "version", "", "Prints the version.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "chokepoint %s\n", version)
+	return nil
+}
+
+// noArgs refuses positional arguments to a command that takes none.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 // environment is the process's outside world, as run received it.

@@ -65,7 +65,7 @@ an HTTP interactions endpoint with --http (DISCORD_PUBLIC_KEY required).`)
 	}
 	gateway := cfg.Discord.Token != "" && (cfg.Discord.Gateway == nil || *cfg.Discord.Gateway)
 	if cfg.Discord.Token == "" && cfg.HTTP.Listen == "" {
-		return errors.New(noTokenHelp)
+		return usagef("%s", noTokenHelp)
 	}
 	if !gateway && cfg.HTTP.Listen == "" {
 		return usagef("serve: nothing to serve: discord.gateway is false and no --http address (http.listen) is set")

@@ -12,20 +12,19 @@ import (
 // pos is a WordNet part of speech this command reads.
 type pos byte
 
-// The parts of speech read: adverbs are left out, as questions seldom turn
-// on them and their synsets are mostly phrases.
+// The parts of speech read.
 const (
 	noun pos = 'n'
 	verb pos = 'v'
 	adj  pos = 'a'
+	adv  pos = 'r'
 )
 
-// posNames are the file suffixes of each part of speech, in the order the
-// alternatives of a headword are listed.
+// posNames are the file suffixes of each part of speech.
 var posNames = []struct {
 	p    pos
 	name string
-}{{noun, "noun"}, {verb, "verb"}, {adj, "adj"}}
+}{{noun, "noun"}, {verb, "verb"}, {adj, "adj"}, {adv, "adv"}}
 
 // wordNet is the part of a WordNet database this command needs.
 type wordNet struct {
@@ -175,8 +174,7 @@ func parseDataLine(line string) (string, []string, error) {
 //	sense_key sense_number tag_cnt
 //
 // where sense_key is lemma%ss_type:lex_filenum:lex_id:head_word:head_id.
-// Adverbs (ss_type 4) are ignored; satellite adjectives (5) count as
-// adjectives (3).
+// Satellite adjectives (5) count as adjectives (3).
 func (wn *wordNet) addCount(line string) error {
 	f := strings.Fields(line)
 	if len(f) != 3 {
@@ -195,7 +193,7 @@ func (wn *wordNet) addCount(line string) error {
 	case '3', '5':
 		p = adj
 	case '4':
-		return nil
+		p = adv
 	default:
 		return fmt.Errorf("sense key %q: unknown ss_type %q", f[0], rest[0])
 	}

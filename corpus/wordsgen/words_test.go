@@ -6,8 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
-	"slices"
+		"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,62 +30,42 @@ func readFixture(t *testing.T) *wordNet {
 }
 
 func TestBuild(t *testing.T) {
-	got := map[string][]string{}
-	for _, e := range build(readFixture(t), defaultRules) {
-		got[e.word] = e.alts
-	}
-	// Words without alternatives are listed too, names are not.
-	for word, listed := range map[string]bool{"bank": true, "china": false, "cut_back": false, "ax": false} {
-		if _, ok := got[word]; ok != listed {
-			t.Errorf("build lists %q: %v, want %v", word, ok, listed)
-		}
+	got := build(readFixture(t))
+	if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+		t.Errorf("build() = %q, want sorted unique words", got)
 	}
 	tests := []struct {
 		name, word string
-		want       []string // nil: no line
+		listed     bool
 	}{
-		{"both senses tagged alike, nouns then verbs", "answer", []string{"reply", "response", "solution", "result", "resolution", "respond"}},
-		{"second sense tagged a fifth as often counts", "respond", []string{"react", "answer", "reply"}},
-		{"noun and verb senses merge", "reply", []string{"answer", "response", "respond"}},
-		{"shared synset not a main sense of the alternative", "resolution", []string{"solution", "answer", "result"}},
-		{"untagged second sense is not a main sense", "solvent", []string{"dissolvent"}},
-		{"only multi-word alternatives", "bank", nil},
-		{"first sense a proper noun", "china", nil},
-		{"alternative's first sense a proper noun", "chinaware", nil},
-		{"alternative whose first sense is a proper noun left out", "coffee", nil},
-		{"second sense after a proper first sense", "java", nil},
-		{"multi-word lemma is no headword", "cut_back", nil},
-		{"multi-word alternative left out", "curb", []string{"restrict", "curtail"}},
-		{"hyphenated alternative left out", "refine", []string{"polish"}},
-		{"hyphenated lemma is no headword", "fine-tune", nil},
-		{"two-letter alternative left out", "axe", nil},
-		{"two-letter lemma is no headword", "ax", nil},
-		{"rarely tagged second sense does not count", "cheap", []string{"inexpensive"}},
-		{"adjective marker removed", "brassy", []string{"flashy"}},
-		{"satellite sense not main for the alternative", "flashy", []string{"brassy"}},
-		{"untagged headword kept for a tagged alternative", "stockpile", []string{"reserve", "backlog"}},
-		{"untagged spelling variants kept", "sulphate", []string{"sulfate"}},
-		{"untagged rare pair dropped", "aardwolf", nil},
-		{"capped at MaxAlts, first listed first", "bar", []string{"forbid", "prohibit", "interdict", "proscribe", "veto", "disallow", "nix", "stop"}},
-		{"lone lemma", "entity", nil},
+		{"tagged noun and verb", "answer", true},
+		{"tagged verb", "respond", true},
+		{"tagged adjective", "cheap", true},
+		{"first sense a proper noun", "china", false},
+		{"multi-word lemma", "cut_back", false},
+		{"hyphenated lemma", "fine-tune", false},
+		{"two letters", "ax", false},
+		{"never tagged", "aardwolf", false},
+		{"tagged adverb", "probably", true},
+		{"untagged adverb", "seldomly", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if alts := got[tt.word]; !reflect.DeepEqual(alts, tt.want) {
-				t.Errorf("build()[%q] = %q, want %q", tt.word, alts, tt.want)
+			if _, found := slices.BinarySearch(got, tt.word); found != tt.listed {
+				t.Errorf("build() lists %q: %v, want %v", tt.word, found, tt.listed)
 			}
 		})
 	}
 }
 
 func TestRunGolden(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "thesaurus.txt")
+	out := filepath.Join(t.TempDir(), "words.txt")
 	var stdout, stderr bytes.Buffer
 	if err := run([]string{"-wordnet", fixture, "-o", out}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
 	}
-	if !strings.HasPrefix(stdout.String(), "wrote 37 headwords to ") {
-		t.Errorf("run printed %q, want it to start %q", stdout.String(), "wrote 37 headwords to ")
+	if !strings.HasPrefix(stdout.String(), "wrote ") || !strings.Contains(stdout.String(), " words to ") {
+		t.Errorf("run printed %q, want \"wrote N words to …\"", stdout.String())
 	}
 	got, err := os.ReadFile(out)
 	if err != nil {
@@ -102,7 +81,7 @@ func TestRunGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./corpus/thesaurusgen -update)", err)
+		t.Fatalf("%v (run go test ./corpus/wordsgen -update)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("run wrote\n%s\nwant (%s)\n%s", got, golden, want)
@@ -131,7 +110,7 @@ func TestRunUsage(t *testing.T) {
 
 func TestReadWordNetErrors(t *testing.T) {
 	good := fstest.MapFS{}
-	for _, name := range []string{"index.noun", "index.verb", "index.adj", "data.noun", "data.verb", "data.adj", "cntlist.rev"} {
+	for _, name := range []string{"index.noun", "index.verb", "index.adj", "index.adv", "data.noun", "data.verb", "data.adj", "data.adv", "cntlist.rev"} {
 		data, err := os.ReadFile(filepath.Join(fixture, name))
 		if err != nil {
 			t.Fatal(err)
@@ -166,29 +145,10 @@ func TestReadWordNetErrors(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"sulphate", "sulfate", 2},
-		{"licence", "license", 1},
-		{"", "abc", 3},
-		{"same", "same", 0},
-		{"aardwolf", "proteles", 7},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
-// TestShippedTable checks the table in the repository is well formed:
-// the regeneration command first, then sorted unique headwords, each with
-// plain lower-case alternatives other than itself, and compact.
-func TestShippedTable(t *testing.T) {
-	const path = "../thesaurus.txt"
+// TestShippedList checks the list in the repository is well formed: the
+// regeneration command first, then sorted unique plain words, compact.
+func TestShippedList(t *testing.T) {
+	const path = "../words.txt"
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +156,7 @@ func TestShippedTable(t *testing.T) {
 	if len(data) > 1<<20 {
 		t.Errorf("%s is %d bytes, want at most 1 MiB", path, len(data))
 	}
-	const first = "# generated by: go run ./corpus/thesaurusgen -wordnet /usr/share/wordnet -o corpus/thesaurus.txt\n"
+	const first = "# generated by: go run ./corpus/wordsgen -wordnet /usr/share/wordnet -o corpus/words.txt\n"
 	if !bytes.HasPrefix(data, []byte(first)) {
 		t.Errorf("%s does not open with %q", path, first)
 	}
@@ -207,25 +167,16 @@ func TestShippedTable(t *testing.T) {
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
-		word, alts, ok := strings.Cut(line, "\t")
-		if !plainWord(word, 3) || word <= prev {
-			t.Fatalf("%s:%d: %q: want a plain headword after %q, then a tab and alternatives or nothing", path, ln, line, prev)
+		if !plainWord(line, minLen) || line <= prev {
+			t.Fatalf("%s:%d: %q: want a plain word after %q", path, ln, line, prev)
 		}
-		prev = word
+		prev = line
 		n++
-		if !ok {
-			continue
-		}
-		for _, a := range strings.Split(alts, ",") {
-			if !plainWord(a, 3) || a == word {
-				t.Fatalf("%s:%d: alternative %q of %q: want another plain word of 3 letters or more", path, ln, a, word)
-			}
-		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if n < 10000 {
-		t.Errorf("%s has %d headwords, want at least 10000", path, n)
+		t.Errorf("%s has %d words, want at least 10000", path, n)
 	}
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"chokepoint"
+	"chokepoint/eval"
+)
+
+// reached are the benchmark's frozen test split figures as last measured
+// (eval/README.md): TestBenchmark fails when the engine falls below them.
+// Raise them when it improves.
+var reached = struct {
+	top1, top3         int // answerable questions, of 201
+	declinedRight      int // off-topic questions declined, of 32
+	declinedWrong      int // answerable questions declined, at most
+	agree              int // perturbed questions agreeing with their base, of 60
+	maxExcerptMedian   int // characters
+	minBaselineMarginP int // top-3 points above bare bleve's, at least
+}{top1: 122, top3: 162, declinedRight: 23, declinedWrong: 4, agree: 56, maxExcerptMedian: 300, minBaselineMarginP: 2}
+
+// TestBenchmark runs the answer-quality benchmark's frozen test split, as
+// `chokepoint eval --split test` does, and guards the figures it reached.
+func TestBenchmark(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the benchmark's index and answers 500 questions")
+	}
+	b, err := eval.Load(eval.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e, err := openEngineFS(ctx, defaultConfig(), eval.Corpus(), t.TempDir(), io.Discard, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	systems := evalSystems(e)
+	plain := eval.Cases(b.Select(eval.Test, true, false))
+	ours, err := chokepoint.Evaluate(ctx, systems[0].ask, e.passages(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bleve, err := chokepoint.Evaluate(ctx, systems[1].ask, e.passages(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pert, err := chokepoint.Evaluate(ctx, systems[0].ask, e.passages(), eval.Cases(b.Select(eval.Test, false, true)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("test split: top-1 %d, top-3 %d of %d (bare bleve %d, %d); declined %d/%d off-topic, %d answerable; perturbed agree %d/%d; excerpt median %d",
+		ours.Top1, ours.Top3, ours.Answerable, bleve.Top1, bleve.Top3, ours.AbstainRight, ours.OffTopic, ours.AbstainWrong, pert.Agree, pert.Perturbed, ours.ExcerptMedian)
+	check := func(name string, got, want int, atLeast bool) {
+		if atLeast && got < want || !atLeast && got > want {
+			t.Errorf("%s = %d, want %s %d", name, got, map[bool]string{true: "at least", false: "at most"}[atLeast], want)
+		}
+	}
+	check("top-1", ours.Top1, reached.top1, true)
+	check("top-3", ours.Top3, reached.top3, true)
+	check("off-topic declined", ours.AbstainRight, reached.declinedRight, true)
+	check("answerable declined", ours.AbstainWrong, reached.declinedWrong, false)
+	check("perturbed agreeing", pert.Agree, reached.agree, true)
+	check("excerpt median", ours.ExcerptMedian, reached.maxExcerptMedian, false)
+	check("top-3 points above bare bleve", 100*(ours.Top3-bleve.Top3)/ours.Answerable, reached.minBaselineMarginP, true)
+}
