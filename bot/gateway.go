@@ -291,10 +291,12 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 	case duplicate:
 		return nil // answered just above; mentions get no pointer, to keep channels quiet
 	}
+	began := b.cfg.Now()
 	a, err := b.answer(ctx, q)
 	if err != nil {
 		return err
 	}
+	logged := LoggedQuestion{Asked: began, GuildID: m.GuildID, ChannelID: channel, UserID: m.Author.ID, Latency: b.cfg.Now().Sub(began)}
 	rep := renderAnswer(a)
 	if !dm && slices.Contains(b.cfg.ThreadChannelIDs, channel) {
 		th, err := out.MessageThreadStartComplex(channel, m.ID, &discordgo.ThreadStart{
@@ -303,13 +305,19 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		if err != nil {
 			return fmt.Errorf("start thread: %w", err)
 		}
-		if _, err := out.ChannelMessageSendComplex(th.ID, reply(nil, rep), discordgo.WithContext(ctx)); err != nil {
+		sent, err := out.ChannelMessageSendComplex(th.ID, reply(nil, rep), discordgo.WithContext(ctx))
+		if err != nil {
 			return fmt.Errorf("send answer in thread: %w", err)
 		}
+		logged.ChannelID, logged.MessageID = th.ID, messageID(sent)
+		b.logAnswer(ctx, logged, a)
 		return nil
 	}
-	if _, err := out.ChannelMessageSendComplex(channel, reply(m, rep), discordgo.WithContext(ctx)); err != nil {
+	sent, err := out.ChannelMessageSendComplex(channel, reply(m, rep), discordgo.WithContext(ctx))
+	if err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
+	logged.MessageID = messageID(sent)
+	b.logAnswer(ctx, logged, a)
 	return nil
 }
