@@ -237,6 +237,12 @@ func (c checked) describe() string {
 	return name
 }
 
+// checkError is a feed that could not be fetched or read when checked.
+type checkError struct{ err error }
+
+func (e *checkError) Error() string { return e.err.Error() }
+func (e *checkError) Unwrap() error { return e.err }
+
 // errNotHTTP refuses a feed URL that is not http(s).
 var errNotHTTP = errors.New("want an http or https URL")
 
@@ -250,10 +256,12 @@ func addFeed(ctx context.Context, st *store.Store, p *feeds.Poller, rawURL strin
 	}
 	if _, err := st.FeedByURL(ctx, u); err == nil {
 		return checked{}, fmt.Errorf("%s: %w", u, store.ErrFeedExists)
+	} else if !errors.Is(err, store.ErrNoFeed) {
+		return checked{}, err
 	}
 	doc, err := p.Check(ctx, u)
 	if err != nil {
-		return checked{}, err
+		return checked{}, &checkError{err}
 	}
 	f, err := st.AddFeed(ctx, u, now)
 	if err != nil {

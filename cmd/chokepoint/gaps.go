@@ -30,28 +30,30 @@ type gapSource struct {
 	nearest gaps.Nearer
 }
 
-// findGaps returns the unanswered questions of the last days, grouped,
-// most asked first; limit > 0 keeps that many. Nearest titles are filled
-// in when an index is at hand.
-func findGaps(ctx context.Context, src gapSource, since time.Time, limit int) ([]gaps.Gap, int, error) {
+// findGaps returns the unanswered questions asked since, grouped, most
+// asked first (limit > 0 keeps that many), with how many questions there
+// were and in how many groups. Nearest titles are filled in when an index
+// is at hand.
+func findGaps(ctx context.Context, src gapSource, since time.Time, limit int) (gs []gaps.Gap, asked, distinct int, err error) {
 	qs, err := src.log.Unanswered(ctx, since)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	in := make([]gaps.Question, len(qs))
 	for i, q := range qs {
 		in[i] = gaps.Question{Text: q.Text, Asked: q.Asked, Abstained: q.Abstained, Down: q.Down}
 	}
-	gs := gaps.Group(in, src.an, 0)
+	gs = gaps.Group(in, src.an, 0)
+	distinct = len(gs)
 	if limit > 0 && len(gs) > limit {
 		gs = gs[:limit]
 	}
 	if src.nearest != nil {
 		if err := gaps.AddNearest(ctx, gs, src.nearest, nearestPerGap); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 	}
-	return gs, len(qs), nil
+	return gs, len(qs), distinct, nil
 }
 
 func cmdGaps(ctx context.Context, env *environment, args []string) error {
@@ -107,7 +109,7 @@ log; works while serve runs (without nearest titles, as serve holds the index).`
 		return err
 	}
 	now := time.Now()
-	gs, asked, err := findGaps(ctx, src, now.AddDate(0, 0, -*days), *limit)
+	gs, asked, _, err := findGaps(ctx, src, now.AddDate(0, 0, -*days), *limit)
 	if err != nil {
 		return err
 	}
