@@ -45,10 +45,10 @@ func (b *Bot) gapsCmd(ctx context.Context, i *discordgo.Interaction, r Responder
 // corpus's nearest titles.
 func renderGaps(rep GapReport, days int, now time.Time) string {
 	if len(rep.Gaps) == 0 {
-		return fmt.Sprintf("No unanswered questions in the last %d days.", days)
+		return fmt.Sprintf("No unanswered questions in the last %s.", dayWindow(days))
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "**Unanswered questions, last %d days** — %d asked, %d distinct; most asked first:\n", days, rep.Asked, rep.Distinct)
+	fmt.Fprintf(&s, "**Unanswered questions, last %s** — %d asked, %d distinct; most asked first:\n", dayWindow(days), rep.Asked, rep.Distinct)
 	for k, g := range rep.Gaps {
 		var l strings.Builder
 		fmt.Fprintf(&l, "%d. **%d×** “%s” — last asked %s ago", k+1, g.Count, escape(truncate(oneLine(g.Question), 150)), age(now.Sub(g.LastAsked)))
@@ -96,9 +96,9 @@ func renderLogStats(st LogStats, days, rateLimited int) string {
 		return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(st.Questions))
 	}
 	round := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("**Last %d days** (from the question log)\nQuestions: %d, answered %d, declined %d (%s)\nFeedback: %d 👍, %d 👎 on %d answers\n"+
+	return fmt.Sprintf("**Last %s** (from the question log)\nQuestions: %d, answered %d, declined %d (%s)\nFeedback: %d 👍, %d 👎 on %d answers\n"+
 		"Answer latency: p50 %s, p90 %s, p99 %s\nRate-limited since start: %d",
-		days, st.Questions, st.Questions-st.Abstained, st.Abstained, pct(st.Abstained), st.Up, st.Down, st.Voted,
+		dayWindow(days), st.Questions, st.Questions-st.Abstained, st.Abstained, pct(st.Abstained), st.Up, st.Down, st.Voted,
 		round(st.P50), round(st.P90), round(st.P99), rateLimited)
 }
 
@@ -107,4 +107,12 @@ func daysOption(desc string) *discordgo.ApplicationCommandOption {
 	one := 1.0
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "days",
 		Description: desc, MinValue: &one, MaxValue: 3650}
+}
+
+// dayWindow says "day" or "N days".
+func dayWindow(days int) string {
+	if days == 1 {
+		return "day"
+	}
+	return fmt.Sprintf("%d days", days)
 }
