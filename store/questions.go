@@ -238,3 +238,29 @@ func (s *Store) Size(ctx context.Context) (int64, error) {
 	}
 	return size, nil
 }
+
+// LogQuestions records many questions in one transaction (an import, a
+// benchmark): all or none.
+func (s *Store) LogQuestions(ctx context.Context, qs []Question) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("log questions: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO questions (asked_at, guild_id, channel_id, message_id, user_hash,
+		question, abstained, passages, latency_ms, up, down) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("log questions: %w", err)
+	}
+	defer stmt.Close()
+	for _, q := range qs {
+		if _, err := stmt.ExecContext(ctx, ms(q.Asked), q.GuildID, q.ChannelID, q.MessageID, q.UserHash, q.Text,
+			q.Abstained, strings.Join(q.Passages, "\n"), q.Latency.Milliseconds(), q.Up, q.Down); err != nil {
+			return fmt.Errorf("log questions: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("log questions: %w", err)
+	}
+	return nil
+}

@@ -453,3 +453,41 @@ func TestCrashLosesAtMostOneWrite(t *testing.T) {
 		t.Errorf("after kill: %d rows up to id %d, want every acknowledged id up to %d and no hole", n, max, last)
 	}
 }
+
+func TestLogQuestionsIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	qs := []Question{{Asked: t0, Text: "a", Down: 2}, {Asked: t0, Text: "b", Abstained: true}}
+	if err := s.LogQuestions(ctx, qs); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Unanswered(ctx, time.Time{})
+	if len(got) != 2 || got[0].Down != 2 {
+		t.Errorf("Unanswered() after LogQuestions = %+v", got)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.LogQuestions(cctx, qs); err == nil {
+		t.Errorf("LogQuestions(cancelled) = nil")
+	}
+	if all, _ := s.Questions(ctx, time.Time{}); len(all) != 2 {
+		t.Errorf("a failed batch left %d rows, want the 2 from before", len(all))
+	}
+}
+
+// BenchmarkLogQuestion is the cost one answer adds: one durable insert.
+func BenchmarkLogQuestion(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := Question{Asked: t0, GuildID: "200000000000000001", ChannelID: "300000000000000001", MessageID: "400000000000000001",
+		Text: "Why can't Russia replace China's rare earth processing?", Abstained: true,
+		Passages: []string{"russia/000_0524fadb7a41a105#4", "russia/001_1ef3#2", "china/002_77aa#9"}, Latency: 180 * time.Millisecond}
+	for b.Loop() {
+		if _, err := s.LogQuestion(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

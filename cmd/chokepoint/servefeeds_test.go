@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -223,4 +224,34 @@ func TestFeedErrorSummary(t *testing.T) {
 			t.Errorf("feedErrorSummary(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestPruneLogEnforcesRetention(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	st.LogQuestions(ctx, []store.Question{{Asked: now.AddDate(0, 0, -91), Text: "old"}, {Asked: now.AddDate(0, 0, -89), Text: "kept"}})
+	var logs bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		pruneLog(ctx, st, 90*24*time.Hour, slog.New(slog.NewTextHandler(&logs, nil)))
+		close(done)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		qs, _ := st.Questions(context.Background(), time.Time{})
+		if len(qs) == 1 && qs[0].Text == "kept" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after pruning: %+v, want only the question asked 89 days ago", qs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }
