@@ -217,9 +217,12 @@ func (s *Store) Pending(ctx context.Context, urls []string) ([]string, error) {
 // this text hash (when hash is not ""), is recorded in a final state, and
 // the URL of that entry.
 func (s *Store) Known(ctx context.Context, url, hash string) (string, bool, error) {
+	// Two lookups, each on an index (an OR would scan the table).
 	var found string
-	err := s.db.QueryRowContext(ctx, `SELECT url FROM entries WHERE (url = ? AND state != 'failed')
-		OR (? != '' AND hash = ? AND state = 'added') LIMIT 1`, url, hash, hash).Scan(&found)
+	err := s.db.QueryRowContext(ctx, `SELECT url FROM entries WHERE url = ? AND state != 'failed'`, url).Scan(&found)
+	if errors.Is(err, sql.ErrNoRows) && hash != "" {
+		err = s.db.QueryRowContext(ctx, `SELECT url FROM entries WHERE hash = ? AND hash != '' AND state = 'added' LIMIT 1`, hash).Scan(&found)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
