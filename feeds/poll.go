@@ -253,10 +253,12 @@ func (p *Poller) Run(ctx context.Context, report func(Report), announce func(con
 	}
 }
 
-// Poll polls the due feeds (every feed when all is set), Workers at a
-// time, and returns one report per feed in the order polled. A feed that
-// fails is reported and does not stop the others; the error is for the
-// store failing to list feeds.
+// Poll polls the due feeds (every feed when all is set) and returns one
+// report per feed, in the order the store listed them. Feeds are grouped by
+// host: a host's feeds are polled one after the other (its requests wait
+// for each other anyway), Workers hosts at a time, so a slow or busy host
+// holds up only its own feeds. A feed that fails is reported and does not
+// stop the others; the error is for the store failing to list feeds.
 func (p *Poller) Poll(ctx context.Context, all bool) ([]Report, error) {
 	var fs []store.Feed
 	var err error
@@ -268,21 +270,45 @@ func (p *Poller) Poll(ctx context.Context, all bool) ([]Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("poll feeds: %w", err)
 	}
+	var hosts [][]int // feed indexes by host, hosts in order of first appearance
+	byHost := map[string]int{}
+	for i, f := range fs {
+		h := f.URL
+		if u, err := url.Parse(f.URL); err == nil {
+			h = u.Hostname()
+		}
+		k, ok := byHost[h]
+		if !ok {
+			k = len(hosts)
+			byHost[h] = k
+			hosts = append(hosts, nil)
+		}
+		hosts[k] = append(hosts[k], i)
+	}
 	reports := make([]Report, len(fs))
-	jobs := make(chan int)
+	for i, f := range fs {
+		reports[i].Feed = f.URL
+	}
+	jobs := make(chan []int)
 	var wg sync.WaitGroup
-	for range min(p.opts.Workers, len(fs)) {
+	for range min(p.opts.Workers, len(hosts)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				reports[i] = p.pollFeed(ctx, fs[i])
+			for feeds := range jobs {
+				for _, i := range feeds {
+					if ctx.Err() != nil {
+						reports[i] = Report{Feed: fs[i].URL, Err: ctx.Err()}
+						continue
+					}
+					reports[i] = p.pollFeed(ctx, fs[i])
+				}
 			}
 		}()
 	}
-	for i := range fs {
+	for _, h := range hosts {
 		select {
-		case jobs <- i:
+		case jobs <- h:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {

@@ -399,16 +399,20 @@ func TestSlowSiteDoesNotStopOthers(t *testing.T) {
 	slow := newSite(t, "127.0.0.3:0", clock)
 	fast.article("/a/1", "One", 1)
 	release := make(chan struct{})
-	slow.mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-		http.Error(w, "late", http.StatusServiceUnavailable)
-	})
+	// The slow site has more feeds than there are workers, and is listed
+	// first: its feeds must not take every worker.
+	for k := range 3 {
+		slow.mux.HandleFunc(fmt.Sprintf("/feed-%d.xml", k), func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			http.Error(w, "late", http.StatusServiceUnavailable)
+		})
+	}
 	fast.xml("/feed.xml", "application/rss+xml", "", rssOf("Fast", fast.URL("/a/1")))
 	r := newRig(t, clock, Options{Workers: 2})
-	r.subscribe(t, slow.URL("/feed.xml"), fast.URL("/feed.xml"))
+	r.subscribe(t, slow.URL("/feed-0.xml"), slow.URL("/feed-1.xml"), slow.URL("/feed-2.xml"), fast.URL("/feed.xml"))
 	done := make(chan []Report)
 	go func() {
 		reps, _ := r.p.Poll(context.Background(), false)
@@ -425,8 +429,8 @@ func TestSlowSiteDoesNotStopOthers(t *testing.T) {
 	}
 	close(release)
 	reps := <-done
-	if len(reps) != 2 {
-		t.Fatalf("got %d reports, want 2", len(reps))
+	if len(reps) != 4 || reps[3].Feed != fast.URL("/feed.xml") || reps[0].Err == nil {
+		t.Fatalf("reports = %+v, want 4 in the store's order, the slow ones failed", reps)
 	}
 }
 
