@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -199,5 +200,28 @@ func TestCLIGapsAndStore(t *testing.T) {
 	}
 	if code, _ := runCLI(t, nil, append([]string{"gaps", "--days", "0"}, common...)...).code(); code != 2 {
 		t.Errorf("gaps --days 0: exit %d, want 2", code)
+	}
+}
+
+func TestCLIGapsWhileServeHoldsTheIndex(t *testing.T) {
+	ctx := context.Background()
+	dir, idx := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(dir, "cobalt.md"), []byte("# Cobalt\n\nCongo mines most of the world's cobalt.\n"), 0o644)
+	cfg := defaultConfig()
+	cfg.Corpus, cfg.Index = dir, idx
+	e, err := openEngine(ctx, cfg, noEnv, io.Discard, nil, false) // as serve does
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	st, err := store.Open(ctx, filepath.Join(idx, storeFile)) // serve's store, open
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.LogQuestion(ctx, store.Question{Asked: time.Now(), Text: "Why can't Russia replace China?", Abstained: true})
+	c := runCLI(t, nil, "gaps", "--corpus", dir, "--index", idx)
+	if c.err != nil || !strings.Contains(c.stdout, "Why can't Russia replace China?") || !strings.Contains(c.stdout, "Cobalt") {
+		t.Errorf("gaps while the index is held = %v\nstdout %s\nstderr %s", c.err, c.stdout, c.stderr)
 	}
 }

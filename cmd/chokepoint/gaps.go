@@ -61,7 +61,7 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "gaps", "[flags]", `Lists the questions the corpus could not answer: those the bot abstained on
 or members voted 👎, rephrasings counted together, most asked first, with
 when each was last asked and the corpus's nearest titles. Reads the question
-log; works while serve runs (without nearest titles, as serve holds the index).`)
+log; works while serve runs.`)
 	c.register(fs)
 	days := fs.Int("days", 30, "look at the last `n` days")
 	asCSV := fs.Bool("csv", false, "print CSV: count, abstained, voted_down, last_asked, question, phrasings, nearest")
@@ -91,9 +91,9 @@ log; works while serve runs (without nearest titles, as serve holds the index).`
 		defer e.Close()
 		src.an, src.nearest = e.idx, e.idx
 	case errors.Is(err, index.ErrLocked):
-		// serve holds the index: words are analysed the same way by an
-		// empty index of the same mapping.
-		fmt.Fprintln(env.stderr, "chokepoint: the index is in use (serve is running); nearest titles left out")
+		// An older serve holds the index locked: words are analysed the
+		// same way by an empty index of the same mapping.
+		fmt.Fprintln(env.stderr, "chokepoint: the index is locked by another process; nearest titles left out")
 		tmp, terr := os.MkdirTemp("", "chokepoint-gaps-")
 		if terr != nil {
 			return terr
