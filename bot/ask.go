@@ -61,21 +61,27 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, st
 	if _, note := b.admit(userID(i), i.ChannelID, q); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
-	return b.answerDeferred(ctx, r, start, q, private, renderAnswer)
+	return b.answerDeferred(ctx, r, start, q, private, renderAnswer, i)
 }
 
 // answerDeferred defers the response (ephemeral when private), answers q
-// and edits the answer, rendered by render, into the deferred message.
-func (b *Bot) answerDeferred(ctx context.Context, r Responder, start time.Time, q string, private bool, render func(chokepoint.Answer) Reply) error {
+// and edits the answer, rendered by render, into the deferred message. The
+// answer to a question asked by i (nil for a repeat) goes into the log.
+func (b *Bot) answerDeferred(ctx context.Context, r Responder, start time.Time, q string, private bool, render func(chokepoint.Answer) Reply, i *discordgo.Interaction) error {
 	if err := b.respondFirst(ctx, r, deferred(private), start); err != nil {
 		return err
 	}
+	began := b.cfg.Now()
 	a, err := b.answer(ctx, q)
 	if err != nil {
 		return err
 	}
+	took := b.cfg.Now().Sub(began)
 	if err := r.Edit(ctx, render(a)); err != nil {
 		return fmt.Errorf("edit answer: %w", err)
+	}
+	if i != nil {
+		b.logAnswer(ctx, LoggedQuestion{Asked: began, GuildID: i.GuildID, ChannelID: i.ChannelID, UserID: userID(i), Latency: took}, a)
 	}
 	return nil
 }

@@ -127,6 +127,10 @@ type Deps struct {
 	Metrics  Metrics
 	// Feedback receives one JSON line per 👍/👎; nil keeps none.
 	Feedback io.Writer
+	// Log records questions and votes for /gaps and /stats; nil keeps none.
+	Log QuestionLog
+	// Feeds administers feed subscriptions (/feeds); nil turns it off.
+	Feeds Feeds
 	// HTTPClient downloads attachments (default http.DefaultClient).
 	HTTPClient *http.Client
 }

@@ -61,7 +61,12 @@ func Commands() []*discordgo.ApplicationCommand {
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "status", Description: "Corpus and index status"},
 			}},
 		{Name: "stats", Description: "Usage statistics (admins)",
-			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall},
+			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall,
+			Options: []*discordgo.ApplicationCommandOption{daysOption("Window in days (default 7)")}},
+		feedsCommand(&admin, &noDM, guildOnly, guildInstall),
+		{Name: "gaps", Description: "Questions the corpus could not answer, most asked first (admins)",
+			DefaultMemberPermissions: &admin, DMPermission: &noDM, Contexts: guildOnly, IntegrationTypes: guildInstall,
+			Options: []*discordgo.ApplicationCommandOption{daysOption("Window in days (default 30)")}},
 	}
 }
 
@@ -184,7 +189,7 @@ func (b *Bot) route(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return b.respondFirst(ctx, r, message(Reply{Content: helpText, Ephemeral: true}), start)
 	case "about":
 		return b.about(ctx, r, start)
-	case "reindex", "corpus", "stats":
+	case "reindex", "corpus", "stats", "feeds", "gaps":
 		if !b.isAdmin(i) {
 			return tellUser("This command is for server managers only.", nil)
 		}
@@ -192,7 +197,14 @@ func (b *Bot) route(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		case "reindex":
 			return b.reindexCmd(ctx, r, start)
 		case "stats":
+			if b.deps.Log != nil {
+				return b.logStatsCmd(ctx, i, r, start)
+			}
 			return b.statsCmd(ctx, r, start)
+		case "feeds":
+			return b.feedsCmd(ctx, i, r, start)
+		case "gaps":
+			return b.gapsCmd(ctx, i, r, start)
 		}
 		return b.corpusCmd(ctx, i, r, start)
 	}

@@ -49,7 +49,7 @@ func (b *Bot) more(ctx context.Context, i *discordgo.Interaction, r Responder, s
 	if !ok {
 		return tellUser("I can't find the question on that message any more; please ask again.", nil)
 	}
-	return b.answerDeferred(ctx, r, start, q, true, renderMore)
+	return b.answerDeferred(ctx, r, start, q, true, renderMore, nil)
 }
 
 func (b *Bot) passage(ctx context.Context, id string, r Responder, start time.Time) error {
@@ -88,6 +88,7 @@ func (b *Bot) feedback(ctx context.Context, i *discordgo.Interaction, positive b
 	}
 	b.metrics.Feedback(positive)
 	b.stats.feedback(positive)
+	b.logVote(ctx, i, positive, line.MessageID, line.Question)
 	b.log.Info("feedback", "positive", positive, "user_id", line.UserID, "message_id", line.MessageID)
 	if w := b.deps.Feedback; w != nil {
 		data, err := json.Marshal(line)

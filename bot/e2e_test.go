@@ -238,7 +238,7 @@ func TestConnectAndRegister(t *testing.T) {
 		t.Errorf("/ask private option = %v, want a boolean", p)
 	}
 	perm := fmt.Sprint(discordgo.PermissionManageGuild)
-	for _, name := range []string{"reindex", "corpus", "stats"} {
+	for _, name := range []string{"reindex", "corpus", "stats", "feeds", "gaps"} {
 		if got := byName[name]["default_member_permissions"]; got != perm {
 			t.Errorf("/%s default_member_permissions = %v, want %q", name, got, perm)
 		}

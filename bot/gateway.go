@@ -428,17 +428,19 @@ func (b *Bot) HandleMessage(ctx context.Context, out Messenger, m *discordgo.Mes
 	} else {
 		b.log.Error("message failed", "channel_id", m.ChannelID, "user_id", m.Author.ID, "message_id", m.ID, "err", err)
 	}
-	if sendErr := b.send(ctx, out, m.ChannelID, reply(m, Reply{Content: msg})); sendErr != nil {
+	if _, sendErr := b.send(ctx, out, m.ChannelID, reply(m, Reply{Content: msg})); sendErr != nil {
 		b.log.Error("error reply failed", "channel_id", m.ChannelID, "err", sendErr)
 	}
 }
 
 // send posts a channel message, retrying a rate limit boundedly.
-func (b *Bot) send(ctx context.Context, out Messenger, channelID string, ms *discordgo.MessageSend) error {
-	return b.retryREST(ctx, func() error {
-		_, err := out.ChannelMessageSendComplex(channelID, ms, noRetry(ctx)...)
+func (b *Bot) send(ctx context.Context, out Messenger, channelID string, ms *discordgo.MessageSend) (*discordgo.Message, error) {
+	var sent *discordgo.Message
+	err := b.retryREST(ctx, func() (err error) {
+		sent, err = out.ChannelMessageSendComplex(channelID, ms, noRetry(ctx)...)
 		return err
 	})
+	return sent, err
 }
 
 // stripMention removes the bot's mentions (<@id> and <@!id>) from content.
@@ -480,10 +482,12 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 	case duplicate:
 		return nil // answered just above; mentions get no pointer, to keep channels quiet
 	}
+	began := b.cfg.Now()
 	a, err := b.answer(ctx, q)
 	if err != nil {
 		return err
 	}
+	logged := LoggedQuestion{Asked: began, GuildID: m.GuildID, ChannelID: channel, UserID: m.Author.ID, Latency: b.cfg.Now().Sub(began)}
 	rep := renderAnswer(a)
 	if !dm && slices.Contains(b.cfg.ThreadChannelIDs, channel) {
 		var th *discordgo.Channel
@@ -496,13 +500,19 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		if err != nil {
 			return fmt.Errorf("start thread: %w", err)
 		}
-		if err := b.send(ctx, out, th.ID, reply(nil, rep)); err != nil {
+		sent, err := b.send(ctx, out, th.ID, reply(nil, rep))
+		if err != nil {
 			return fmt.Errorf("send answer in thread: %w", err)
 		}
+		logged.ChannelID, logged.MessageID = th.ID, messageID(sent)
+		b.logAnswer(ctx, logged, a)
 		return nil
 	}
-	if err := b.send(ctx, out, channel, reply(m, rep)); err != nil {
+	sent, err := b.send(ctx, out, channel, reply(m, rep))
+	if err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
+	logged.MessageID = messageID(sent)
+	b.logAnswer(ctx, logged, a)
 	return nil
 }

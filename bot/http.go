@@ -211,7 +211,7 @@ func privateCommand(i *discordgo.Interaction) bool {
 	switch i.ApplicationCommandData().Name {
 	case "ask":
 		return boolOption(i, "private")
-	case "help", "reindex", "corpus", "stats":
+	case "help", "reindex", "corpus", "stats", "feeds", "gaps":
 		return true
 	}
 	return false

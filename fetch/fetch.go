@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -49,7 +50,11 @@ type Options struct {
 	Timeout      time.Duration // whole fetch, body included; default 15s
 	MaxBytes     int64         // largest body accepted; default 5 MiB
 	AllowPrivate bool          // allow loopback/private/link-local targets (tests, intranets)
-	UserAgent    string        // default DefaultUserAgent
+	// AllowNetworks are special-purpose networks allowed despite the guard
+	// (an intranet's wiki, a test server on 127.0.0.1) while every other
+	// one stays refused.
+	AllowNetworks []netip.Prefix
+	UserAgent     string // default DefaultUserAgent
 	// Client, when set, is used instead of the guarded client Fetch builds.
 	// Fetch still limits its redirects (unless it has its own CheckRedirect)
 	// but cannot check the addresses it dials: the caller owns that.
@@ -142,7 +147,7 @@ func fetch(ctx context.Context, rawURL string, opts Options) (Article, error) {
 	defer resp.Body.Close()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Article{}, fmt.Errorf("%w %s", errStatus, resp.Status)
+		return Article{}, &statusError{code: resp.StatusCode, status: resp.Status}
 	}
 	if err := checkContentType(resp.Header.Get("Content-Type")); err != nil {
 		return Article{}, err
@@ -162,6 +167,34 @@ func fetch(ctx context.Context, rawURL string, opts Options) (Article, error) {
 	final.Fragment = ""
 	final.RawFragment = ""
 	return extract(body, &final, opts.Now())
+}
+
+// statusError is a non-2xx response; it matches errStatus.
+type statusError struct {
+	code   int
+	status string
+}
+
+func (e *statusError) Error() string        { return errStatus.Error() + " " + e.status }
+func (e *statusError) Is(target error) bool { return target == errStatus }
+
+// Permanent reports whether a Fetch error will recur on the next try of
+// the same URL: a refused address or scheme, too many redirects, a page
+// that is not HTML, too large, not an article or not prose, or a 4xx
+// status other than 408 and 429. Timeouts, network errors and 5xx
+// statuses may pass.
+func Permanent(err error) bool {
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.code >= 400 && se.code < 500 && se.code != http.StatusRequestTimeout && se.code != http.StatusTooManyRequests
+	}
+	for _, p := range []error{errScheme, errNoHost, errBadURLSyntax, errForbiddenAddress, errRedirects,
+		errContentType, errTooLarge, errNoArticle, errNotProse} {
+		if errors.Is(err, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkURL parses rawURL and accepts only absolute http(s) URLs with a host.
@@ -226,13 +259,24 @@ func requestError(ctx context.Context, err error, timeout time.Duration) error {
 	return err
 }
 
+// NewClient returns the client Fetch uses when Options.Client is nil, for
+// callers that fetch other things than articles (feeds, robots.txt) under
+// the same rules: its dialer refuses every non-public address (unless
+// opts.AllowPrivate, or the address is in opts.AllowNetworks), it never
+// goes through a proxy, and it follows at most MaxRedirects redirects, to
+// http(s) only. It sets no overall timeout: bound each request with its
+// context. Close its idle connections when done with it.
+func NewClient(opts Options) *http.Client {
+	return newClient(opts.withDefaults())
+}
+
 // newClient builds a client whose dialer refuses non-public addresses
 // unless opts.AllowPrivate, and that never goes through a proxy, since a
 // proxy would dial the target out of our sight.
 func newClient(opts Options) *http.Client {
 	d := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivate {
-		d.Control = dialControl
+		d.Control = dialControl(opts.AllowNetworks)
 	}
 	return &http.Client{
 		Transport: &http.Transport{

@@ -95,16 +95,28 @@ func publicAddr(ip netip.Addr) bool {
 	return true
 }
 
-// dialControl is a net.Dialer Control function refusing non-public
-// addresses. It sees the address actually dialled, after name resolution,
-// so it also covers DNS rebinding and redirects.
-func dialControl(network, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("dial %s %s: %w", network, address, errForbiddenAddress)
+// dialControl returns a net.Dialer Control function refusing non-public
+// addresses outside allow. It sees the address actually dialled, after
+// name resolution, so it also covers DNS rebinding and redirects.
+func dialControl(allow []netip.Prefix) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("dial %s %s: %w", network, address, errForbiddenAddress)
+		}
+		ip := ap.Addr().WithZone("").Unmap()
+		for _, p := range allow {
+			if p.Contains(ip) {
+				return nil
+			}
+		}
+		if !publicAddr(ip) {
+			return fmt.Errorf("dial %s %s: %w (special-purpose address: private, loopback, reserved or similar)", network, address, errForbiddenAddress)
+		}
+		return nil
 	}
-	if !publicAddr(ap.Addr()) {
-		return fmt.Errorf("dial %s %s: %w (special-purpose address: private, loopback, reserved or similar)", network, address, errForbiddenAddress)
-	}
-	return nil
 }
+
+// IsForbiddenAddress reports whether err is a refusal to connect to a
+// non-public address.
+func IsForbiddenAddress(err error) bool { return errors.Is(err, errForbiddenAddress) }

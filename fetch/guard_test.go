@@ -3,6 +3,9 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"testing"
 )
@@ -120,6 +123,53 @@ func TestFetchRefusesIPv4CompatibleLoopback(t *testing.T) {
 		_, err := Fetch(context.Background(), u, opts)
 		if !errors.Is(err, errForbiddenAddress) {
 			t.Errorf("Fetch(%q) = %v, want %v", u, err, errForbiddenAddress)
+		}
+	}
+}
+
+func TestAllowNetworksOpensOnlyThoseNetworks(t *testing.T) {
+	srv := httptest.NewServer(servePage("text/html", readFixture(t, "article.html")))
+	defer srv.Close()
+	opts := testOpts()
+	opts.AllowPrivate = false
+	opts.AllowNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	if _, err := Fetch(context.Background(), srv.URL, opts); err != nil {
+		t.Errorf("Fetch(%s) with 127.0.0.1/32 allowed = %v, want nil", srv.URL, err)
+	}
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	// 127.0.0.2 is loopback too, but outside the allowed network: refused
+	// before any packet leaves.
+	other := "http://127.0.0.2:" + port + "/"
+	if _, err := Fetch(context.Background(), other, opts); !errors.Is(err, errForbiddenAddress) || !IsForbiddenAddress(err) || !Permanent(err) {
+		t.Errorf("Fetch(%s) = %v, want a permanent forbidden-address error", other, err)
+	}
+	c := NewClient(opts)
+	defer c.CloseIdleConnections()
+	if _, err := c.Get(other); !IsForbiddenAddress(err) {
+		t.Errorf("NewClient().Get(%s) = %v, want a forbidden-address error", other, err)
+	}
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("NewClient().Get(%s) = %v", srv.URL, err)
+	}
+	resp.Body.Close()
+}
+
+func TestPermanent(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gone", http.StatusGone) })
+	mux.HandleFunc("/busy", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", http.StatusTooManyRequests) })
+	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusBadGateway) })
+	mux.HandleFunc("/pdf", servePage("application/pdf", []byte("%PDF")))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{{"/gone", true}, {"/busy", false}, {"/broken", false}, {"/pdf", true}} {
+		_, err := Fetch(context.Background(), srv.URL+tc.path, testOpts())
+		if err == nil || Permanent(err) != tc.want {
+			t.Errorf("Permanent(Fetch(%s) = %v) = %v, want %v", tc.path, err, Permanent(err), tc.want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"chokepoint"
+	"chokepoint/feeds"
 	"chokepoint/fetch"
 )
 
@@ -20,18 +21,21 @@ import (
 // every key. Secrets come from the environment (DISCORD_TOKEN,
 // DISCORD_PUBLIC_KEY), which overrides the file.
 type Config struct {
-	Corpus      string  `yaml:"corpus"`        // article directory; "" = embedded corpus
-	Index       string  `yaml:"index"`         // index directory; "" = user cache directory
-	Scoring     string  `yaml:"scoring"`       // tfidf or bm25
-	MaxFileSize int64   `yaml:"max_file_size"` // bytes per corpus file
-	Answers     Answers `yaml:"answers"`
-	Discord     Discord `yaml:"discord"`
-	HTTP        HTTP    `yaml:"http"`
-	Ops         Ops     `yaml:"ops"`
-	Fetch       Fetch   `yaml:"fetch"`
-	Watch       Watch   `yaml:"watch"`
-	LogLevel    string  `yaml:"log_level"` // debug, info, warn, error
-	LogFormat   string  `yaml:"log_format"`
+	Corpus      string    `yaml:"corpus"`        // article directory; "" = embedded corpus
+	Index       string    `yaml:"index"`         // index directory; "" = user cache directory
+	Scoring     string    `yaml:"scoring"`       // tfidf or bm25
+	MaxFileSize int64     `yaml:"max_file_size"` // bytes per corpus file
+	Answers     Answers   `yaml:"answers"`
+	Discord     Discord   `yaml:"discord"`
+	HTTP        HTTP      `yaml:"http"`
+	Ops         Ops       `yaml:"ops"`
+	Fetch       Fetch     `yaml:"fetch"`
+	Watch       Watch     `yaml:"watch"`
+	Store       Store     `yaml:"store"`
+	Feeds       Feeds     `yaml:"feeds"`
+	Questions   Questions `yaml:"question_log"`
+	LogLevel    string    `yaml:"log_level"` // debug, info, warn, error
+	LogFormat   string    `yaml:"log_format"`
 }
 
 // Answers tunes answer composition.
@@ -93,6 +97,35 @@ type Watch struct {
 	Debounce time.Duration `yaml:"debounce"`
 }
 
+// Store locates the embedded database (feeds and the question log).
+type Store struct {
+	Path string `yaml:"path"` // "" = chokepoint.db in the index directory
+}
+
+// Feeds configures feed subscriptions and their polling.
+type Feeds struct {
+	// Poll runs the poller in this process; with several replicas, exactly
+	// one should set it.
+	Poll      bool          `yaml:"poll"`
+	Interval  time.Duration `yaml:"interval"`
+	HostDelay time.Duration `yaml:"host_delay"`
+	Timeout   time.Duration `yaml:"timeout"`
+	MaxBytes  int64         `yaml:"max_bytes"`
+	MaxNew    int           `yaml:"max_new"`
+	// AnnounceChannel is a Discord channel ID for "New in the corpus"
+	// messages; "" announces nothing.
+	AnnounceChannel string `yaml:"announce_channel"`
+}
+
+// Questions configures the question log.
+type Questions struct {
+	Enabled   bool          `yaml:"enabled"`
+	Retention time.Duration `yaml:"retention"`
+	// UserHashKey, when set, stores a keyed hash (HMAC-SHA-256) of each
+	// asker's and voter's user ID; without it no user ID is kept at all.
+	UserHashKey Secret `yaml:"user_hash_key"`
+}
+
 // Secret is a string that never prints.
 type Secret string
 
@@ -122,9 +155,12 @@ func defaultConfig() Config {
 			MaxUpload:       1 << 20,
 			ShutdownTimeout: 10 * time.Second,
 		},
-		HTTP:      HTTP{MaxSkew: 5 * time.Minute},
-		Fetch:     Fetch{Timeout: fetch.DefaultTimeout, MaxBytes: fetch.DefaultMaxBytes},
-		Watch:     Watch{Debounce: 2 * time.Second},
+		HTTP:  HTTP{MaxSkew: 5 * time.Minute},
+		Fetch: Fetch{Timeout: fetch.DefaultTimeout, MaxBytes: fetch.DefaultMaxBytes},
+		Watch: Watch{Debounce: 2 * time.Second},
+		Feeds: Feeds{Poll: true, Interval: feeds.DefaultInterval, HostDelay: feeds.DefaultHostDelay,
+			Timeout: feeds.DefaultTimeout, MaxBytes: feeds.DefaultMaxBytes, MaxNew: feeds.DefaultMaxNew},
+		Questions: Questions{Enabled: true, Retention: 90 * 24 * time.Hour},
 		LogLevel:  "info",
 		LogFormat: "text",
 	}
@@ -174,6 +210,12 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	}
 	if v := getenv("CHOKEPOINT_INDEX"); v != "" {
 		c.Index = v
+	}
+	if v := getenv("CHOKEPOINT_STORE"); v != "" {
+		c.Store.Path = v
+	}
+	if v := getenv("CHOKEPOINT_USER_HASH_KEY"); v != "" {
+		c.Questions.UserHashKey = Secret(v)
 	}
 	// The ops address in the environment lets a container image turn the
 	// health endpoint on for whatever command it runs, and lets "health"
@@ -248,6 +290,21 @@ func (c *Config) validate() error {
 	}
 	if c.Fetch.Timeout < 0 || c.Fetch.MaxBytes < 0 {
 		bad("fetch", "timeout and max_bytes must not be negative")
+	}
+	if c.Feeds.Interval < time.Minute {
+		bad("feeds.interval", "%v is shorter than a minute", c.Feeds.Interval)
+	}
+	if c.Feeds.HostDelay < 0 || c.Feeds.Timeout <= 0 || c.Feeds.MaxBytes <= 0 || c.Feeds.MaxNew <= 0 {
+		bad("feeds", "host_delay must not be negative; timeout, max_bytes and max_new must be positive")
+	}
+	if c.Feeds.AnnounceChannel != "" && !isSnowflake(c.Feeds.AnnounceChannel) {
+		bad("feeds.announce_channel", "%q is not a Discord ID (digits only)", c.Feeds.AnnounceChannel)
+	}
+	if c.Questions.Retention < 24*time.Hour {
+		bad("question_log.retention", "%v is shorter than a day", c.Questions.Retention)
+	}
+	if strings.ContainsRune(c.Store.Path, '?') {
+		bad("store.path", "%q contains '?', which SQLite reads as options", c.Store.Path)
 	}
 	return errors.Join(errs...)
 }

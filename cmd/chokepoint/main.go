@@ -106,6 +106,9 @@ Usage:
   chokepoint sources [--json]          list the corpus's articles
   chokepoint eval [FILE]               run the answer-quality benchmark (or a question set) against bleve baselines
   chokepoint corpus add URL            fetch a web article into the corpus
+  chokepoint feeds add|remove|list|poll   subscribe to RSS, Atom, JSON feeds and sitemaps
+  chokepoint gaps [--days N] [--csv]   questions the corpus could not answer, most asked first
+  chokepoint store info|backup FILE    the store of feeds and the question log
   chokepoint serve                     run the Discord bot
   chokepoint health                    probe a running server's /healthz (at ops.listen)
   chokepoint version                   print the version
@@ -148,6 +151,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdEval(ctx, env, rest)
 	case "corpus":
 		return cmdCorpus(ctx, env, rest)
+	case "feeds":
+		return cmdFeeds(ctx, env, rest)
+	case "gaps":
+		return cmdGaps(ctx, env, rest)
+	case "store":
+		return cmdStore(ctx, env, rest)
 	case "serve":
 		return cmdServe(ctx, env, rest)
 	case "health":

@@ -116,6 +116,13 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 			return err
 		}
 	}
+	db, poller, err := serveStore(ctx, cfg, env.getenv, lib, &deps, log)
+	if err != nil {
+		return err
+	}
+	if db != nil {
+		defer db.Close()
+	}
 	b := bot.New(botConfig(cfg), deps, log)
 
 	var wg sync.WaitGroup
@@ -208,6 +215,29 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 			if err := watchCorpus(runCtx, cfg.Corpus, cfg.Watch.Debounce, lib, log, nil); err != nil {
 				errc <- err
 			}
+		}()
+	}
+	if deps.Log != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pruneLog(runCtx, db, cfg.Questions.Retention, log)
+		}()
+	}
+	if poller != nil && cfg.Feeds.Poll {
+		var out bot.Messenger
+		if deps.Session != nil {
+			out = deps.Session
+		} else if cfg.Discord.Token != "" {
+			// Over HTTP alone the announcements go over REST.
+			if out, err = bot.NewSession(string(cfg.Discord.Token), 0, 0); err != nil {
+				return err
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runFeeds(runCtx, cfg, poller, b, out, log)
 		}()
 	}
 	if gateway {
