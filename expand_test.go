@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -85,4 +86,45 @@ func TestExpandWeighsUnknownNames(t *testing.T) {
 	if err != nil || !ans.Abstained {
 		t.Errorf("Answer about Zimbabwe = %v (%v), want a declined answer", excerpts(ans.Citations), err)
 	}
+}
+
+// TestExpandKeepsAcronymsApart: stemming makes "NDS" (the stockpile) and
+// "Nd" (neodymium) one term, "nd"; each keeps its own alternatives when
+// the question writes it.
+func TestExpandKeepsAcronymsApart(t *testing.T) {
+	v := Vocabulary{
+		Equivalent: [][]string{{"NDS", "National Defense Stockpile"}},
+		Implies:    map[string][]string{"Nd": {"neodymium"}},
+	}
+	s := pluralStemmer{&memSearcher{docs: []Document{doc("d", "T", "", "The National Defense Stockpile buys neodymium; nd is its symbol.")}}}
+	if k := s.Analyze("NDS"); len(k) != 1 || k[0].Term != "nd" {
+		t.Fatalf("the test analyzer gives %v for NDS, want nd", k)
+	}
+	a := NewAnswerer(s, v, Options{})
+	for q, want := range map[string][]string{
+		"NDS":    {"NDS", "National Defense Stockpile"},
+		"nds":    {"NDS", "National Defense Stockpile"},
+		"Nd":     {"Nd", "neodymium"},
+		"nd":     {"Nd", "neodymium"},
+		"Nds ok": {"NDS", "National Defense Stockpile"},
+	} {
+		got, _ := alternatives(t, a, q)
+		if len(got) == 0 || !slices.Equal(got[0], want) {
+			t.Errorf("Explain(%q) first concept = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// pluralStemmer stems a final s away from every word, as Porter does from
+// "NDS".
+type pluralStemmer struct{ *memSearcher }
+
+func (p pluralStemmer) Analyze(text string) []Token {
+	toks := p.memSearcher.Analyze(text)
+	for i, t := range toks {
+		if len(t.Term) > 2 {
+			toks[i].Term = strings.TrimSuffix(t.Term, "s")
+		}
+	}
+	return toks
 }

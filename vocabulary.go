@@ -32,6 +32,8 @@ type compiledVocabulary struct {
 	analyze func(string) []Token
 	// entries by their trigger's first term; longest triggers first.
 	entries map[string][]vocabEntry
+	// byWord holds the one-word triggers by their lower-case written form.
+	byWord map[string]*vocabEntry
 	words   map[string]bool
 	// byFirst groups words by first letter, for misspelt; built on first
 	// use.
@@ -46,7 +48,7 @@ type vocabEntry struct {
 }
 
 func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVocabulary {
-	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, words: v.Words}
+	cv := &compiledVocabulary{analyze: analyze, entries: map[string][]vocabEntry{}, byWord: map[string]*vocabEntry{}, words: v.Words}
 	// Each term is analysed once, though groups name it many times over.
 	analysed := map[string][]string{}
 	keyOf := func(term string) []string {
@@ -60,14 +62,25 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 		analysed[term] = out
 		return out
 	}
-	groupOf := map[string][]string{} // analysed term → its equivalent group
+	// groupOf finds a term's equivalent group by its analysed form, so
+	// "sanction" finds [sanctions, embargo]; but an acronym only by its
+	// written form, since stemming makes "NDS" (the stockpile) "nd", as it
+	// makes "Nd" (neodymium).
+	groups := map[string][]string{}
+	groupKey := func(term string) string {
+		if isAcronym(term) {
+			return "=" + strings.ToLower(term)
+		}
+		return strings.Join(keyOf(term), " ")
+	}
 	for _, g := range v.Equivalent {
 		for _, t := range g {
-			if k := strings.Join(keyOf(t), " "); k != "" {
-				groupOf[k] = append(groupOf[k], g...)
+			if k := groupKey(t); k != "" && k != "=" {
+				groups[k] = append(groups[k], g...)
 			}
 		}
 	}
+	groupOf := func(term string) []string { return groups[groupKey(term)] }
 	byTrigger := map[string]*vocabEntry{}
 	var order []string
 	add := func(trigger string, alts []string) {
@@ -82,12 +95,28 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 			byTrigger[id] = e
 			order = append(order, id)
 		}
+		// A one-word trigger also keeps its own entry, under its written
+		// form: two triggers the analyzer makes one ("NDS", the stockpile,
+		// and "Nd", neodymium, both "nd") keep their own alternatives when
+		// the question writes one of them.
+		var own *vocabEntry
+		if len(key) == 1 {
+			w := strings.ToLower(trigger)
+			if own = cv.byWord[w]; own == nil {
+				own = &vocabEntry{key: key, text: trigger}
+				cv.byWord[w] = own
+			}
+		}
 		for _, a := range alts {
 			ak := keyOf(a)
 			if len(ak) == 0 || strings.Join(ak, " ") == id {
 				continue
 			}
-			e.alts = appendAlt(e.alts, alt{text: a, key: ak, weight: weightVocabulary})
+			al := alt{text: a, key: ak, weight: weightVocabulary}
+			e.alts = appendAlt(e.alts, al)
+			if own != nil {
+				own.alts = appendAlt(own.alts, al)
+			}
 		}
 	}
 	for _, g := range v.Equivalent {
@@ -101,10 +130,10 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		alts := slices.Clone(groupOf[strings.Join(keyOf(k), " ")])
+		alts := slices.Clone(groupOf(k))
 		for _, t := range v.Implies[k] {
 			alts = append(alts, t)
-			alts = append(alts, groupOf[strings.Join(keyOf(t), " ")]...)
+			alts = append(alts, groupOf(t)...)
 		}
 		add(k, alts)
 	}
@@ -118,6 +147,26 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 	return cv
 }
 
+// isAcronym reports whether a vocabulary term is an acronym: two or more
+// capitals and digits, perhaps with a plural s ("REEs").
+func isAcronym(term string) bool {
+	t := strings.TrimSuffix(term, "s")
+	if len(t) < 2 {
+		return false
+	}
+	caps := 0
+	for _, r := range t {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			caps++
+		case r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return caps > 0
+}
+
 // concept returns the concept that starts at terms[0], whose surface word
 // is surface, and how many terms it takes: the longest vocabulary trigger
 // there with its alternatives (when useVocab), else the one word alone.
@@ -125,6 +174,9 @@ func (cv *compiledVocabulary) concept(terms []string, surface string, useVocab b
 	if useVocab {
 		for _, e := range cv.entries[terms[0]] {
 			if len(e.key) <= len(terms) && slices.Equal(e.key, terms[:len(e.key)]) {
+				if own := cv.byWord[strings.ToLower(surface)]; len(e.key) == 1 && own != nil && own.key[0] == terms[0] {
+					e = *own
+				}
 				alts := append([]alt{{text: e.text, key: e.key, weight: weightOwn}}, e.alts...)
 				return concept{alts: slices.Clone(alts)}, len(e.key)
 			}
