@@ -34,7 +34,7 @@ type compiledVocabulary struct {
 	entries map[string][]vocabEntry
 	// byWord holds the one-word triggers by their lower-case written form.
 	byWord map[string]*vocabEntry
-	words   map[string]bool
+	words  map[string]bool
 	// byFirst groups words by first letter, for misspelt; built on first
 	// use.
 	byFirstOnce sync.Once
