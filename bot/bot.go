@@ -141,7 +141,8 @@ type Bot struct {
 	limits  *limiter
 	stats   *stats
 
-	fbMu sync.Mutex // serialises feedback lines
+	fbMu  sync.Mutex // serialises feedback lines
+	votes *votes     // who voted on which message
 
 	reindexMu sync.Mutex
 	reindex   *reindexRun // non-nil while a reindex runs
@@ -193,6 +194,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 		cfg: cfg, deps: deps, log: logger, metrics: m,
 		limits: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.DuplicateWindow),
 		stats:  newStats(1024),
+		votes:  newVotes(maxVotes),
 		sleep:  sleepCtx,
 	}
 }
