@@ -49,6 +49,10 @@ func (b *Bot) more(ctx context.Context, i *discordgo.Interaction, r Responder, s
 	if !ok {
 		return tellUser("I can't find the question on that message any more; please ask again.", nil)
 	}
+	// More excerpts compose an answer: they spend the question allowance.
+	if _, note := b.admit(userID(i), "", "more:"+q, false); note != "" {
+		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
+	}
 	return b.answerDeferred(ctx, r, start, q, true, renderMore)
 }
 

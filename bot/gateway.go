@@ -474,12 +474,14 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		return errTooLong
 	}
 	channel := m.ChannelID
-	switch v, note := b.admit(m.Author.ID, channel, q); v {
+	switch v, note := b.admit(m.Author.ID, channel, q, true); v {
 	case limited:
 		return tellUser(note, nil)
-	case duplicate:
-		return nil // answered just above; mentions get no pointer, to keep channels quiet
+	case duplicate, answering:
+		return nil // answered just above, or about to be; mentions get no pointer, to keep channels quiet
 	}
+	delivered := false // stays false on an error or a panic
+	defer func() { b.settle(channel, q, delivered) }()
 	a, err := b.answer(ctx, q)
 	if err != nil {
 		return err
@@ -499,10 +501,12 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		if err := b.send(ctx, out, th.ID, reply(nil, rep)); err != nil {
 			return fmt.Errorf("send answer in thread: %w", err)
 		}
+		delivered = true
 		return nil
 	}
 	if err := b.send(ctx, out, channel, reply(m, rep)); err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
+	delivered = true
 	return nil
 }
