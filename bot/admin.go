@@ -60,29 +60,30 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 	if err := b.respondFirst(ctx, r, message(Reply{Content: "Reindexing…", Ephemeral: true}), start); err != nil {
 		return err
 	}
-	var last time.Time
-	expired := false // the token's life is over: progress can no longer be shown
 	began := b.cfg.Now()
+	// Reindex calls progress while it holds the library and build locks:
+	// progress only stores the count, and its own goroutine edits it in.
+	kick := make(chan struct{}, 1)
 	progress := func(done, total int) {
 		run.mu.Lock()
 		run.done, run.total = done, total
 		run.mu.Unlock()
-		now := b.cfg.Now()
-		if expired || now.Sub(last) < b.cfg.ProgressEvery || done == total {
-			return
-		}
-		last = now
-		// Progress is a courtesy: a failed edit must not stop the reindex.
-		err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)})
-		switch {
-		case errors.Is(err, errTokenExpired):
-			expired = true
-			b.log.Info("reindex progress no longer shown: interaction token expired")
-		case err != nil:
-			b.log.Warn("reindex progress edit failed", "err", err)
+		select {
+		case kick <- struct{}{}:
+		default: // an edit is due already; it will read the latest count
 		}
 	}
+	pctx, stopProgress := context.WithCancel(ctx)
+	shown := make(chan struct{})
+	go func() {
+		defer close(shown)
+		b.showProgress(pctx, r, run, kick)
+	}()
 	st, skipped, err := c.Reindex(ctx, progress)
+	// A progress edit still on its way is cancelled: the summary comes
+	// last.
+	stopProgress()
+	<-shown
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
@@ -99,6 +100,36 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 		return fmt.Errorf("edit reindex summary: %w", err)
 	}
 	return nil
+}
+
+// showProgress edits the count of run into the reindex reply each time
+// kick fires, at most once per Config.ProgressEvery, until ctx ends. It
+// reads the count when it edits, so counts that arrive while an edit is on
+// its way are replaced by the latest. Progress is a courtesy: a failed
+// edit is logged, and an expired token ends the edits.
+func (b *Bot) showProgress(ctx context.Context, r Responder, run *reindexRun, kick <-chan struct{}) {
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-kick:
+		}
+		done, total := run.progress()
+		now := b.cfg.Now()
+		if done == total || now.Sub(last) < b.cfg.ProgressEvery {
+			continue
+		}
+		last = now
+		err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)})
+		switch {
+		case errors.Is(err, errTokenExpired):
+			b.log.Info("reindex progress no longer shown: interaction token expired")
+			return
+		case err != nil && ctx.Err() == nil:
+			b.log.Warn("reindex progress edit failed", "err", err)
+		}
+	}
 }
 
 func renderReindex(st chokepoint.IndexStats, skipped []*chokepoint.FileError, took time.Duration) string {
