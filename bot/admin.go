@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -219,6 +220,9 @@ func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Res
 	if att == nil {
 		return tellUser("Please attach the article file.", nil)
 	}
+	if err := checkAttachmentURL(att.URL); err != nil {
+		return tellUser(errForeignAttachment, err)
+	}
 	name := path.Base(att.Filename)
 	switch strings.ToLower(path.Ext(name)) {
 	case ".md", ".txt":
@@ -271,13 +275,62 @@ func (b *Bot) added(ctx context.Context, i *discordgo.Interaction, r Responder, 
 	return r.Edit(ctx, Reply{Content: msg + "."})
 }
 
-// download fetches an attachment, refusing more than MaxUpload bytes.
-func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// errForeignAttachment tells the admin an attachment URL was refused.
+const errForeignAttachment = "That attachment is not on Discord's attachment servers; please attach the file again."
+
+// attachmentHosts are the hosts Discord serves attachments from
+// (developers/reference#image-formatting-cdn-endpoints: the CDN, and
+// media.discordapp.net for media proxied to clients).
+var attachmentHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net": true}
+
+// checkAttachmentURL accepts only https URLs on Discord's attachment
+// hosts, on the default port and without user info, so a crafted
+// attachment cannot make the bot fetch from anywhere else (a loopback
+// address, the cloud metadata service).
+func checkAttachmentURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("attachment URL: %w", err)
+	}
+	if u.Scheme != "https" || !attachmentHosts[u.Host] || u.User != nil {
+		return fmt.Errorf("attachment URL %q: not https on a Discord attachment host", truncate(raw, maxEcho))
+	}
+	return nil
+}
+
+// maxRedirects bounds the redirects an attachment download follows.
+const maxRedirects = 3
+
+// defaultHTTPClient is the client the bot uses when Deps gives none: every
+// stage of a request is bounded.
+func defaultHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = 10 * time.Second
+	tr.MaxResponseHeaderBytes = 64 << 10
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// download fetches an attachment, refusing more than MaxUpload bytes. It
+// is bounded by Config.DownloadTimeout and by ctx (the interaction's
+// deadline), and follows redirects only to Discord's attachment hosts.
+func (b *Bot) download(ctx context.Context, rawURL string) ([]byte, error) {
+	if err := checkAttachmentURL(rawURL); err != nil {
+		return nil, tellUser(errForeignAttachment, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.DownloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
-	resp, err := b.deps.HTTPClient.Do(req)
+	client := *b.deps.HTTPClient
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("more than %d redirects", maxRedirects)
+		}
+		return checkAttachmentURL(r.URL.String())
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}

@@ -100,6 +100,9 @@ type Config struct {
 	DuplicateWindow time.Duration
 	// MaxUpload is the largest /corpus add attachment in bytes (default 1 MiB).
 	MaxUpload int64
+	// DownloadTimeout bounds the download of an attachment (default 20s);
+	// the interaction's own deadline bounds it too.
+	DownloadTimeout time.Duration
 	// ShutdownTimeout bounds the wait for in-flight handlers (default 10s).
 	ShutdownTimeout time.Duration
 	// ProgressEvery throttles /reindex progress edits (default 2s).
@@ -127,7 +130,9 @@ type Deps struct {
 	Metrics  Metrics
 	// Feedback receives one JSON line per 👍/👎; nil keeps none.
 	Feedback io.Writer
-	// HTTPClient downloads attachments (default http.DefaultClient).
+	// HTTPClient downloads attachments and, for RegisterOverREST, talks to
+	// Discord's REST API (default: a client with timeouts; never
+	// http.DefaultClient, which has none).
 	HTTPClient *http.Client
 }
 
@@ -168,6 +173,9 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 1 << 20
 	}
+	if cfg.DownloadTimeout <= 0 {
+		cfg.DownloadTimeout = 20 * time.Second
+	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
@@ -181,7 +189,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 		cfg.Now = time.Now
 	}
 	if deps.HTTPClient == nil {
-		deps.HTTPClient = http.DefaultClient
+		deps.HTTPClient = defaultHTTPClient()
 	}
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
