@@ -301,14 +301,9 @@ func checkAttachmentURL(raw string) error {
 // maxRedirects bounds the redirects an attachment download follows.
 const maxRedirects = 3
 
-// defaultHTTPClient is the client the bot uses when Deps gives none: every
-// stage of a request is bounded.
-func defaultHTTPClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.ResponseHeaderTimeout = 10 * time.Second
-	tr.MaxResponseHeaderBytes = 64 << 10
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
-}
+// defaultHTTPClient is the client the bot uses when Deps gives none: the
+// default transport, with each request bounded as a whole.
+func defaultHTTPClient() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
 
 // download fetches an attachment, refusing more than MaxUpload bytes. It
 // is bounded by Config.DownloadTimeout and by ctx (the interaction's

@@ -73,6 +73,9 @@ type Metrics interface {
 	RateLimited()
 	Feedback(positive bool)
 	Reconnected()
+	// InteractionRefused counts a request the interactions endpoint
+	// refused, by reason: one of the Refused* constants.
+	InteractionRefused(reason string)
 }
 
 // Config holds the bot's plain settings; zero values take the defaults
@@ -214,6 +217,7 @@ func (noMetrics) FirstResponse(time.Duration)  {}
 func (noMetrics) RateLimited()                 {}
 func (noMetrics) Feedback(bool)                {}
 func (noMetrics) Reconnected()                 {}
+func (noMetrics) InteractionRefused(string)    {}
 
 // Reply is a message the bot sends in answer to an interaction. The bot adds
 // allowed_mentions (parse nothing) and SUPPRESS_EMBEDS to every one.
