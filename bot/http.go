@@ -23,7 +23,9 @@ type HTTPOptions struct {
 	// MaxSkew is how far X-Signature-Timestamp may be from now before a
 	// request counts as replayed (default 5 minutes).
 	MaxSkew time.Duration
-	// MaxBody caps a request body in bytes (default 256 KiB).
+	// MaxBody caps a request body in bytes (default 256 KiB). Serve the
+	// handler with NewServer, which bounds the time to read it and the
+	// connections reading at once.
 	MaxBody int64
 	// FirstResponseWait is how long the handler waits for the bot's first
 	// response before answering "deferred" itself (default 2.5 s, inside
@@ -177,7 +179,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
+	body, err := readBody(w, r, h.opts.MaxBody)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -240,6 +242,26 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp.giveUp()
 		resp.wrote(nil, r.Context().Err())
 	}
+}
+
+// readBody reads a request body of at most limit bytes. A declared
+// length over the limit is refused before anything is read, and a
+// declared length is read into a buffer of exactly that size, so a body
+// costs the server its own size and no more. Reading is bounded in time
+// by the server (NewServer's ReadTimeout).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength < 0 {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) error {

@@ -157,7 +157,10 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		if err != nil {
 			return fmt.Errorf("%s listener: %w", name, err)
 		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		// Timeouts, a connection cap and a cap on the bodies held: no one
+		// can hold the server's memory or connections without a signature.
+		srv := bot.NewServer(h, bot.ServerOptions{ReadTimeout: cfg.HTTP.ReadTimeout, MaxConns: cfg.HTTP.MaxConnections,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
 		servers = append(servers, srv)
 		log.Info("listening", "what", name, "addr", ln.Addr().String())
 		wg.Add(1)

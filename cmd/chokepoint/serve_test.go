@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -411,6 +413,35 @@ func TestServeHTTPDrainsOnShutdown(t *testing.T) {
 	case <-time.After(2 * time.Second):
 	}
 	release()
+	if err := <-s.done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+// TestServeClosesStalledConnections (issue 10 item 9): serve's
+// interactions listener closes a connection that stalls while sending its
+// body, at http.read_timeout; before, only the headers had a deadline and
+// such a connection stayed open for good. (The figure, with 1,000 of
+// them, is bot's TestStalledConnections.)
+func TestServeClosesStalledConnections(t *testing.T) {
+	s := startHTTPServe(t, &restFake{bodies: map[string]string{}, changed: make(chan struct{})}, "http:\n  read_timeout: 200ms\n")
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	head := "POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nX-Signature-Ed25519: 00\r\nX-Signature-Timestamp: 1\r\n\r\n"
+	if _, err := io.WriteString(c, head+strings.Repeat(" ", 999)); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("a connection stalled in its body is still open after 30s")
+		}
+	}
+	s.cancel()
 	if err := <-s.done; err != nil {
 		t.Errorf("serve after cancel: %v", err)
 	}
