@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -156,6 +157,10 @@ type Bot struct {
 	reindex   *reindexRun // non-nil while a reindex runs
 
 	flight flight
+
+	// connected follows the gateway session's Connect and Disconnect
+	// events while Run runs.
+	connected atomic.Bool
 
 	// sleep waits for a rate limit or a shard's turn to IDENTIFY; tests
 	// replace it.
