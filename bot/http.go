@@ -47,7 +47,11 @@ type HTTPOptions struct {
 // request's Ed25519 signature before anything else (401 on failure),
 // answers PINGs with PONG, and routes every other interaction through the
 // same router as the gateway, writing the first response as the HTTP body.
-// It keeps no state between requests, so any number of replicas can serve.
+// It runs each interaction ID once (409 for a replay while its signature
+// would still pass); that memory is the replica's own, so behind several
+// replicas a replay sent to another one is not caught. Refusals are
+// counted by reason (Metrics.InteractionRefused) and logged at most once a
+// minute. Serve it with NewServer.
 type HTTPHandler struct {
 	b    *Bot
 	key  ed25519.PublicKey
