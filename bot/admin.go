@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -60,29 +61,30 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 	if err := b.respondFirst(ctx, r, message(Reply{Content: "Reindexing…", Ephemeral: true}), start); err != nil {
 		return err
 	}
-	var last time.Time
-	expired := false // the token's life is over: progress can no longer be shown
 	began := b.cfg.Now()
+	// Reindex calls progress while it holds the library and build locks:
+	// progress only stores the count, and its own goroutine edits it in.
+	kick := make(chan struct{}, 1)
 	progress := func(done, total int) {
 		run.mu.Lock()
 		run.done, run.total = done, total
 		run.mu.Unlock()
-		now := b.cfg.Now()
-		if expired || now.Sub(last) < b.cfg.ProgressEvery || done == total {
-			return
-		}
-		last = now
-		// Progress is a courtesy: a failed edit must not stop the reindex.
-		err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)})
-		switch {
-		case errors.Is(err, errTokenExpired):
-			expired = true
-			b.log.Info("reindex progress no longer shown: interaction token expired")
-		case err != nil:
-			b.log.Warn("reindex progress edit failed", "err", err)
+		select {
+		case kick <- struct{}{}:
+		default: // an edit is due already; it will read the latest count
 		}
 	}
+	pctx, stopProgress := context.WithCancel(ctx)
+	shown := make(chan struct{})
+	go func() {
+		defer close(shown)
+		b.showProgress(pctx, r, run, kick)
+	}()
 	st, skipped, err := c.Reindex(ctx, progress)
+	// A progress edit still on its way is cancelled: the summary comes
+	// last.
+	stopProgress()
+	<-shown
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
@@ -99,6 +101,36 @@ func (b *Bot) reindexCmd(ctx context.Context, r Responder, start time.Time) erro
 		return fmt.Errorf("edit reindex summary: %w", err)
 	}
 	return nil
+}
+
+// showProgress edits the count of run into the reindex reply each time
+// kick fires, at most once per Config.ProgressEvery, until ctx ends. It
+// reads the count when it edits, so counts that arrive while an edit is on
+// its way are replaced by the latest. Progress is a courtesy: a failed
+// edit is logged, and an expired token ends the edits.
+func (b *Bot) showProgress(ctx context.Context, r Responder, run *reindexRun, kick <-chan struct{}) {
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-kick:
+		}
+		done, total := run.progress()
+		now := b.cfg.Now()
+		if done == total || now.Sub(last) < b.cfg.ProgressEvery {
+			continue
+		}
+		last = now
+		err := r.Edit(ctx, Reply{Content: fmt.Sprintf("Reindexing… %d/%d files.", done, total)})
+		switch {
+		case errors.Is(err, errTokenExpired):
+			b.log.Info("reindex progress no longer shown: interaction token expired")
+			return
+		case err != nil && ctx.Err() == nil:
+			b.log.Warn("reindex progress edit failed", "err", err)
+		}
+	}
 }
 
 func renderReindex(st chokepoint.IndexStats, skipped []*chokepoint.FileError, took time.Duration) string {
@@ -188,6 +220,9 @@ func (b *Bot) add(ctx context.Context, i *discordgo.Interaction, c Corpus, r Res
 	if att == nil {
 		return tellUser("Please attach the article file.", nil)
 	}
+	if err := checkAttachmentURL(att.URL); err != nil {
+		return tellUser(errForeignAttachment, err)
+	}
 	name := path.Base(att.Filename)
 	switch strings.ToLower(path.Ext(name)) {
 	case ".md", ".txt":
@@ -240,13 +275,57 @@ func (b *Bot) added(ctx context.Context, i *discordgo.Interaction, r Responder, 
 	return r.Edit(ctx, Reply{Content: msg + "."})
 }
 
-// download fetches an attachment, refusing more than MaxUpload bytes.
-func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// errForeignAttachment tells the admin an attachment URL was refused.
+const errForeignAttachment = "That attachment is not on Discord's attachment servers; please attach the file again."
+
+// attachmentHosts are the hosts Discord serves attachments from
+// (developers/reference#image-formatting-cdn-endpoints: the CDN, and
+// media.discordapp.net for media proxied to clients).
+var attachmentHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net": true}
+
+// checkAttachmentURL accepts only https URLs on Discord's attachment
+// hosts, on the default port and without user info, so a crafted
+// attachment cannot make the bot fetch from anywhere else (a loopback
+// address, the cloud metadata service).
+func checkAttachmentURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("attachment URL: %w", err)
+	}
+	if u.Scheme != "https" || !attachmentHosts[u.Host] || u.User != nil {
+		return fmt.Errorf("attachment URL %q: not https on a Discord attachment host", truncate(raw, maxEcho))
+	}
+	return nil
+}
+
+// maxRedirects bounds the redirects an attachment download follows.
+const maxRedirects = 3
+
+// defaultHTTPClient is the client the bot uses when Deps gives none: the
+// default transport, with each request bounded as a whole.
+func defaultHTTPClient() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
+
+// download fetches an attachment, refusing more than MaxUpload bytes. It
+// is bounded by Config.DownloadTimeout and by ctx (the interaction's
+// deadline), and follows redirects only to Discord's attachment hosts.
+func (b *Bot) download(ctx context.Context, rawURL string) ([]byte, error) {
+	if err := checkAttachmentURL(rawURL); err != nil {
+		return nil, tellUser(errForeignAttachment, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.DownloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
-	resp, err := b.deps.HTTPClient.Do(req)
+	client := *b.deps.HTTPClient
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("more than %d redirects", maxRedirects)
+		}
+		return checkAttachmentURL(r.URL.String())
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}

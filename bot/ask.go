@@ -37,9 +37,10 @@ var errTooLong = tellUser(fmt.Sprintf("That question is too long; please keep it
 
 // admit applies the rate limit and the duplicate window to a question and
 // counts rate-limited ones; it returns the verdict and the text to tell the
-// user instead of answering, or "" when the question is allowed.
-func (b *Bot) admit(user, channel, question string) (verdict, string) {
-	v := b.limits.admit(b.cfg.Now(), user, channel, question)
+// user instead of answering, or "" when the question is allowed. With
+// claim, an allowed question is pending in channel until settle.
+func (b *Bot) admit(user, channel, question string, claim bool) (verdict, string) {
+	v := b.limits.admit(b.cfg.Now(), user, channel, question, claim)
 	switch v {
 	case limited:
 		b.metrics.RateLimited()
@@ -48,8 +49,16 @@ func (b *Bot) admit(user, channel, question string) (verdict, string) {
 			b.cfg.RateLimit, b.cfg.RateWindow)
 	case duplicate:
 		return v, "That question was just asked in this channel; the answer is right above."
+	case answering:
+		return v, "That question is being answered in this channel right now."
 	}
 	return v, ""
+}
+
+// settle records whether the answer to a question claimed by admit was
+// delivered to channel.
+func (b *Bot) settle(channel, question string, delivered bool) {
+	b.limits.settle(b.cfg.Now(), channel, question, delivered)
 }
 
 func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, start time.Time) error {
@@ -58,10 +67,19 @@ func (b *Bot) ask(ctx context.Context, i *discordgo.Interaction, r Responder, st
 	if length(q) > MaxQuestion {
 		return errTooLong
 	}
-	if _, note := b.admit(userID(i), i.ChannelID, q); note != "" {
+	// A private answer is not "right above" for anyone else: it does not
+	// claim the question in the channel.
+	if _, note := b.admit(userID(i), i.ChannelID, q, !private); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
-	return b.answerDeferred(ctx, r, start, q, private, renderAnswer, i)
+	if private {
+		return b.answerDeferred(ctx, r, start, q, private, renderAnswer, i)
+	}
+	delivered := false // stays false on a panic
+	defer func() { b.settle(i.ChannelID, q, delivered) }()
+	err := b.answerDeferred(ctx, r, start, q, private, renderAnswer, i)
+	delivered = err == nil
+	return err
 }
 
 // answerDeferred defers the response (ephemeral when private), answers q
@@ -76,19 +94,20 @@ func (b *Bot) answerDeferred(ctx context.Context, r Responder, start time.Time, 
 	if err != nil {
 		return err
 	}
-	took := b.cfg.Now().Sub(began)
+	// The answer is logged before it is shown, so that /gaps and /stats
+	// count every answer a member has seen.
+	if i != nil {
+		b.logAnswer(ctx, LoggedQuestion{Asked: began, GuildID: i.GuildID, ChannelID: i.ChannelID, UserID: userID(i), Latency: b.cfg.Now().Sub(began)}, a)
+	}
 	if err := r.Edit(ctx, render(a)); err != nil {
 		return fmt.Errorf("edit answer: %w", err)
-	}
-	if i != nil {
-		b.logAnswer(ctx, LoggedQuestion{Asked: began, GuildID: i.GuildID, ChannelID: i.ChannelID, UserID: userID(i), Latency: took}, a)
 	}
 	return nil
 }
 
 func (b *Bot) search(ctx context.Context, i *discordgo.Interaction, r Responder, start time.Time) error {
 	q := strings.TrimSpace(stringOption(i, "query"))
-	if _, note := b.admit(userID(i), "", "search:"+q); note != "" {
+	if _, note := b.admit(userID(i), "", "search:"+q, false); note != "" {
 		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
 	}
 	if err := b.respondFirst(ctx, r, deferred(false), start); err != nil {

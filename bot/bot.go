@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -73,6 +74,9 @@ type Metrics interface {
 	RateLimited()
 	Feedback(positive bool)
 	Reconnected()
+	// InteractionRefused counts a request the interactions endpoint
+	// refused, by reason: one of the Refused* constants.
+	InteractionRefused(reason string)
 }
 
 // Config holds the bot's plain settings; zero values take the defaults
@@ -100,6 +104,9 @@ type Config struct {
 	DuplicateWindow time.Duration
 	// MaxUpload is the largest /corpus add attachment in bytes (default 1 MiB).
 	MaxUpload int64
+	// DownloadTimeout bounds the download of an attachment (default 20s);
+	// the interaction's own deadline bounds it too.
+	DownloadTimeout time.Duration
 	// ShutdownTimeout bounds the wait for in-flight handlers (default 10s).
 	ShutdownTimeout time.Duration
 	// ProgressEvery throttles /reindex progress edits (default 2s).
@@ -131,7 +138,9 @@ type Deps struct {
 	Log QuestionLog
 	// Feeds administers feed subscriptions (/feeds); nil turns it off.
 	Feeds Feeds
-	// HTTPClient downloads attachments (default http.DefaultClient).
+	// HTTPClient downloads attachments and, for RegisterOverREST, talks to
+	// Discord's REST API (default: a client with timeouts; never
+	// http.DefaultClient, which has none).
 	HTTPClient *http.Client
 }
 
@@ -145,12 +154,17 @@ type Bot struct {
 	limits  *limiter
 	stats   *stats
 
-	fbMu sync.Mutex // serialises feedback lines
+	fbMu  sync.Mutex // serialises feedback lines
+	votes *votes     // who voted on which message
 
 	reindexMu sync.Mutex
 	reindex   *reindexRun // non-nil while a reindex runs
 
 	flight flight
+
+	// connected follows the gateway session's Connect and Disconnect
+	// events while Run runs.
+	connected atomic.Bool
 
 	// sleep waits for a rate limit or a shard's turn to IDENTIFY; tests
 	// replace it.
@@ -171,6 +185,9 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 1 << 20
 	}
+	if cfg.DownloadTimeout <= 0 {
+		cfg.DownloadTimeout = 20 * time.Second
+	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
@@ -184,7 +201,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 		cfg.Now = time.Now
 	}
 	if deps.HTTPClient == nil {
-		deps.HTTPClient = http.DefaultClient
+		deps.HTTPClient = defaultHTTPClient()
 	}
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -197,6 +214,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) *Bot {
 		cfg: cfg, deps: deps, log: logger, metrics: m,
 		limits: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.DuplicateWindow),
 		stats:  newStats(1024),
+		votes:  newVotes(maxVotes),
 		sleep:  sleepCtx,
 	}
 }
@@ -208,6 +226,7 @@ func (noMetrics) FirstResponse(time.Duration)  {}
 func (noMetrics) RateLimited()                 {}
 func (noMetrics) Feedback(bool)                {}
 func (noMetrics) Reconnected()                 {}
+func (noMetrics) InteractionRefused(string)    {}
 
 // Reply is a message the bot sends in answer to an interaction. The bot adds
 // allowed_mentions (parse nothing) and SUPPRESS_EMBEDS to every one.

@@ -49,6 +49,10 @@ func (b *Bot) more(ctx context.Context, i *discordgo.Interaction, r Responder, s
 	if !ok {
 		return tellUser("I can't find the question on that message any more; please ask again.", nil)
 	}
+	// More excerpts compose an answer: they spend the question allowance.
+	if _, note := b.admit(userID(i), "", "more:"+q, false); note != "" {
+		return b.respondFirst(ctx, r, message(Reply{Content: note, Ephemeral: true}), start)
+	}
 	return b.answerDeferred(ctx, r, start, q, true, renderMore, nil)
 }
 
@@ -79,6 +83,8 @@ type feedbackLine struct {
 	Passages  []string  `json:"passages,omitempty"`
 }
 
+// feedback records a 👍/👎. Each user votes once per message: a repeated
+// press, either way, is acknowledged and not counted.
 func (b *Bot) feedback(ctx context.Context, i *discordgo.Interaction, positive bool, r Responder, start time.Time) error {
 	line := feedbackLine{Time: b.cfg.Now().UTC(), UserID: userID(i), GuildID: i.GuildID, ChannelID: i.ChannelID, Positive: positive}
 	if m := i.Message; m != nil {
@@ -86,23 +92,38 @@ func (b *Bot) feedback(ctx context.Context, i *discordgo.Interaction, positive b
 		line.Question, _ = questionOf(m.Content)
 		line.Passages = passageIDs(m.Components)
 	}
+	key := line.UserID + "\x00" + line.MessageID
+	if !b.votes.add(key) {
+		return b.respondFirst(ctx, r, message(Reply{Content: "Your vote on this answer is already recorded.", Ephemeral: true}), start)
+	}
+	if err := b.writeFeedback(line); err != nil {
+		b.votes.forget(key)
+		return err
+	}
 	b.metrics.Feedback(positive)
 	b.stats.feedback(positive)
 	b.logVote(ctx, i, positive, line.MessageID, line.Question)
 	b.log.Info("feedback", "positive", positive, "user_id", line.UserID, "message_id", line.MessageID)
-	if w := b.deps.Feedback; w != nil {
-		data, err := json.Marshal(line)
-		if err != nil {
-			return fmt.Errorf("encode feedback: %w", err)
-		}
-		b.fbMu.Lock()
-		_, err = w.Write(append(data, '\n'))
-		b.fbMu.Unlock()
-		if err != nil {
-			return fmt.Errorf("write feedback: %w", err)
-		}
-	}
 	return b.respondFirst(ctx, r, message(Reply{Content: "Thanks for the feedback!", Ephemeral: true}), start)
+}
+
+// writeFeedback appends line to the feedback log, one whole line at a
+// time. The lock is released however Write returns, a panic included.
+func (b *Bot) writeFeedback(line feedbackLine) error {
+	w := b.deps.Feedback
+	if w == nil {
+		return nil
+	}
+	data, err := json.Marshal(line)
+	if err != nil {
+		return fmt.Errorf("encode feedback: %w", err)
+	}
+	b.fbMu.Lock()
+	defer b.fbMu.Unlock()
+	if _, err := w.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("write feedback: %w", err)
+	}
+	return nil
 }
 
 // passageIDs collects the passage IDs from "Full passage" buttons.

@@ -383,7 +383,7 @@ func TestButtons(t *testing.T) {
 	e := shared(t)
 	msg := answerMessage(answerRussia)
 	t.Run("more", func(t *testing.T) {
-		tok := e.fake.DispatchInteraction(button("u-more", idMore, msg))
+		tok := e.fake.DispatchInteraction(button("u-more"+run(), idMore, msg)) // More spends the allowance: a user per run
 		cb := mustWait(t, e, "callback", callbackOf(tok))
 		if cb.JSON["type"] != float64(5) || flagsOf(data(cb))&64 == 0 {
 			t.Errorf("more: first response = %v, want deferred ephemeral", cb.JSON)
@@ -405,7 +405,8 @@ func TestButtons(t *testing.T) {
 	})
 	t.Run("feedback", func(t *testing.T) {
 		before := e.metrics.negative.Load()
-		tok := e.fake.DispatchInteraction(button("u-feedback", idFeedback+"0", msg))
+		user := "u-feedback" + run() // one vote per user and message, across -count runs too
+		tok := e.fake.DispatchInteraction(button(user, idFeedback+"0", msg))
 		cb := mustWait(t, e, "callback", callbackOf(tok))
 		if flagsOf(data(cb))&64 == 0 {
 			t.Errorf("feedback ack should be ephemeral: %v", data(cb))
@@ -414,7 +415,7 @@ func TestButtons(t *testing.T) {
 			t.Errorf("Feedback(false) not counted")
 		}
 		log := e.feedback.String()
-		if !strings.Contains(log, `"user_id":"u-feedback"`) || !strings.Contains(log, `"positive":false`) ||
+		if !strings.Contains(log, `"user_id":"`+user+`"`) || !strings.Contains(log, `"positive":false`) ||
 			!strings.Contains(log, answerRussia.Citations[0].PassageID) || !strings.Contains(log, `"question":"Why can't Russia replace China?"`) {
 			t.Errorf("feedback log = %s, want the vote with question and passages", log)
 		}

@@ -266,6 +266,24 @@ func (c *fakeCorpus) Status() Status {
 // fakeMetrics counts calls.
 type fakeMetrics struct {
 	answered, first, limited, positive, negative, reconnected atomic.Int64
+
+	mu      sync.Mutex
+	refused map[string]int64
+}
+
+func (m *fakeMetrics) InteractionRefused(reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.refused == nil {
+		m.refused = map[string]int64{}
+	}
+	m.refused[reason]++
+}
+
+func (m *fakeMetrics) refusals(reason string) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.refused[reason]
 }
 
 func (m *fakeMetrics) Answered(bool, time.Duration) { m.answered.Add(1) }

@@ -66,7 +66,10 @@ func (f *flight) drain(timeout time.Duration) bool {
 // commands when they changed (shard 0 only, when sharded), and serves
 // interactions and messages until ctx is cancelled. Then it stops taking
 // events, waits up to Config.ShutdownTimeout for running handlers, cancels
-// those still running and closes the session.
+// those still running and closes the session. While Discord cannot be
+// reached at start it retries with backoff (1 s doubling to 1 min); it
+// returns an error only for what retrying cannot change, such as a
+// refused token or intent.
 func (b *Bot) Run(ctx context.Context) error {
 	s := b.deps.Session
 	if s == nil {
@@ -87,7 +90,10 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	var readies int
 	var readyMu sync.Mutex
+	defer b.connected.Store(false)
 	removers := []func(){
+		s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) }),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) }),
 		s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 			readyMu.Lock()
 			readies++
@@ -129,15 +135,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}()
 
-	if err := b.awaitIdentifyTurn(ctx, s); err != nil {
-		return err
-	}
-	if err := s.Open(); err != nil {
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) && ce.Code == 4014 {
-			return fmt.Errorf("open gateway: Discord refused a privileged intent (close 4014): enable the Message Content intent on the application's Bot page in the Developer Portal, or configure no listen channels: %w", err)
+	// Until the gateway is open Connected is false, which /readyz shows.
+	if err := b.openGateway(ctx, s); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting for Discord: nothing to close
 		}
-		return fmt.Errorf("open gateway: %w", err)
+		return err
 	}
 	s.State.RLock()
 	appID := ""
@@ -150,8 +153,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("open gateway: ready carried no application id")
 	}
 	// Every shard of a sharded bot sees the same commands: one registers.
+	// Interactions are served meanwhile (with the commands Discord holds).
 	if s.ShardCount <= 1 || s.ShardID == 0 {
-		if _, err := b.Register(ctx, s, appID); err != nil && ctx.Err() == nil {
+		err := b.untilReachable(ctx, "register commands", func() error {
+			_, err := b.Register(ctx, s, appID)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
 			b.shutdown(hcancel)
 			_ = s.Close()
 			return fmt.Errorf("register commands: %w", err)
@@ -476,13 +484,15 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		return errTooLong
 	}
 	channel := m.ChannelID
-	switch v, note := b.admit(m.Author.ID, channel, q); v {
+	switch v, note := b.admit(m.Author.ID, channel, q, true); v {
 	case limited:
 		return tellUser(note, nil)
-	case duplicate:
-		return nil // answered just above; mentions get no pointer, to keep channels quiet
+	case duplicate, answering:
+		return nil // answered just above, or about to be; mentions get no pointer, to keep channels quiet
 	}
 	began := b.cfg.Now()
+	delivered := false // stays false on an error or a panic
+	defer func() { b.settle(channel, q, delivered) }()
 	a, err := b.answer(ctx, q)
 	if err != nil {
 		return err
@@ -504,6 +514,7 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 		if err != nil {
 			return fmt.Errorf("send answer in thread: %w", err)
 		}
+		delivered = true
 		logged.ChannelID, logged.MessageID = th.ID, messageID(sent)
 		b.logAnswer(ctx, logged, a)
 		return nil
@@ -512,6 +523,7 @@ func (b *Bot) message(ctx context.Context, out Messenger, m *discordgo.Message, 
 	if err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
+	delivered = true
 	logged.MessageID = messageID(sent)
 	b.logAnswer(ctx, logged, a)
 	return nil

@@ -23,7 +23,9 @@ type HTTPOptions struct {
 	// MaxSkew is how far X-Signature-Timestamp may be from now before a
 	// request counts as replayed (default 5 minutes).
 	MaxSkew time.Duration
-	// MaxBody caps a request body in bytes (default 256 KiB).
+	// MaxBody caps a request body in bytes (default 256 KiB). Serve the
+	// handler with NewServer, which bounds the time to read it and the
+	// connections reading at once.
 	MaxBody int64
 	// FirstResponseWait is how long the handler waits for the bot's first
 	// response before answering "deferred" itself (default 2.5 s, inside
@@ -45,11 +47,19 @@ type HTTPOptions struct {
 // request's Ed25519 signature before anything else (401 on failure),
 // answers PINGs with PONG, and routes every other interaction through the
 // same router as the gateway, writing the first response as the HTTP body.
-// It keeps no state between requests, so any number of replicas can serve.
+// It runs each interaction ID once (409 for a replay while its signature
+// would still pass); that memory is the replica's own, so behind several
+// replicas a replay sent to another one is not caught. Refusals are
+// counted by reason (Metrics.InteractionRefused) and logged at most once a
+// minute. Serve it with NewServer.
 type HTTPHandler struct {
 	b    *Bot
 	key  ed25519.PublicKey
 	opts HTTPOptions
+	// seen remembers accepted interaction IDs (replay guard); sample
+	// thins out the refusal log.
+	seen   *seenIDs
+	sample sampler
 }
 
 // NewHTTPHandler returns the interactions endpoint for b. publicKey is the
@@ -79,32 +89,86 @@ func NewHTTPHandler(b *Bot, publicKey string, opts HTTPOptions) (*HTTPHandler, e
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &HTTPHandler{b: b, key: ed25519.PublicKey(key), opts: opts}, nil
+	return &HTTPHandler{b: b, key: ed25519.PublicKey(key), opts: opts, seen: newSeenIDs()}, nil
 }
 
-// verify checks the signature over timestamp+body and the timestamp's age.
-func (h *HTTPHandler) verify(r *http.Request, body []byte) error {
+// Reasons the interactions endpoint refuses a request, as counted by
+// Metrics.InteractionRefused.
+const (
+	RefusedUnsigned  = "unsigned"  // no signature headers
+	RefusedSignature = "signature" // a malformed or wrong signature
+	RefusedStale     = "stale"     // a timestamp outside the allowed skew
+	RefusedReplay    = "replay"    // an interaction ID already received
+	RefusedTooLarge  = "too_large" // a body over MaxBody
+	RefusedBody      = "body"      // a body that could not be read in time
+)
+
+// refusal is why a request was refused: a fixed reason for the metric and
+// the detail for the log.
+type refusal struct{ reason, detail string }
+
+// verify checks the signature over timestamp+body and the timestamp's age,
+// and returns the signed timestamp.
+func (h *HTTPHandler) verify(r *http.Request, body []byte) (time.Time, *refusal) {
 	sigHex, ts := r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp")
 	if sigHex == "" || ts == "" {
-		return errors.New("missing signature headers")
+		return time.Time{}, &refusal{RefusedUnsigned, "missing signature headers"}
 	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return errors.New("malformed signature")
+		return time.Time{}, &refusal{RefusedSignature, "malformed signature"}
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return errors.New("malformed timestamp")
+		return time.Time{}, &refusal{RefusedStale, "malformed timestamp"}
 	}
-	if skew := h.opts.Now().Sub(time.Unix(secs, 0)); skew > h.opts.MaxSkew || skew < -h.opts.MaxSkew {
-		return fmt.Errorf("timestamp %s off by %s", ts, skew.Round(time.Second))
+	signedAt := time.Unix(secs, 0)
+	if skew := h.opts.Now().Sub(signedAt); skew > h.opts.MaxSkew || skew < -h.opts.MaxSkew {
+		return time.Time{}, &refusal{RefusedStale, fmt.Sprintf("timestamp off by %s", skew.Round(time.Second))}
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(h.key, msg, sig) {
-		return errors.New("signature does not verify")
+		return time.Time{}, &refusal{RefusedSignature, "signature does not verify"}
 	}
-	return nil
+	return signedAt, nil
+}
+
+// refuseEvery is how often a refusal is logged at most; the refusals in
+// between are counted in the metric and in the next line's "suppressed".
+const refuseEvery = time.Minute
+
+// sampler lets one event through per interval and counts the rest.
+type sampler struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+}
+
+// allow reports whether the event at now may be logged, and how many were
+// held back since the last one that was.
+func (s *sampler) allow(now time.Time, every time.Duration) (bool, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.last.IsZero() && now.Sub(s.last) < every {
+		s.suppressed++
+		return false, 0
+	}
+	n := s.suppressed
+	s.last, s.suppressed = now, 0
+	return true, n
+}
+
+// refuse answers a refused request with status, counts it, and logs it
+// sampled: a flood of forged requests costs a counter, not a log line
+// each.
+func (h *HTTPHandler) refuse(w http.ResponseWriter, r *http.Request, status int, why *refusal) {
+	h.b.metrics.InteractionRefused(why.reason)
+	if ok, suppressed := h.sample.allow(h.opts.Now(), refuseEvery); ok {
+		h.b.log.Warn("interaction refused", "reason", why.reason, "detail", why.detail, "remote_addr", r.RemoteAddr,
+			"suppressed", suppressed, "sampled_every", refuseEvery)
+	}
+	http.Error(w, http.StatusText(status), status)
 }
 
 // Drain stops taking interactions and waits up to timeout for those in
@@ -119,19 +183,19 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
+	body, err := readBody(w, r, h.opts.MaxBody)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, &refusal{RefusedTooLarge, fmt.Sprintf("body over %d bytes", h.opts.MaxBody)})
 			return
 		}
-		http.Error(w, "bad request", http.StatusBadRequest)
+		h.refuse(w, r, http.StatusBadRequest, &refusal{RefusedBody, err.Error()})
 		return
 	}
-	if err := h.verify(r, body); err != nil {
-		h.b.log.Warn("interaction refused", "reason", err.Error(), "remote_addr", r.RemoteAddr)
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+	signedAt, why := h.verify(r, body)
+	if why != nil {
+		h.refuse(w, r, http.StatusUnauthorized, why)
 		return
 	}
 	var i discordgo.Interaction
@@ -142,6 +206,12 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if i.Type == discordgo.InteractionPing {
 		writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		return
+	}
+	// A captured request replayed while its signature still passes would
+	// run again (a /reindex, an upload): each interaction ID runs once.
+	if !h.seen.first(i.ID, h.opts.Now(), signedAt.Add(h.opts.MaxSkew)) {
+		h.refuse(w, r, http.StatusConflict, &refusal{RefusedReplay, "interaction " + i.ID + " already received"})
 		return
 	}
 	if !h.b.flight.begin() {
@@ -176,6 +246,26 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp.giveUp()
 		resp.wrote(nil, r.Context().Err())
 	}
+}
+
+// readBody reads a request body of at most limit bytes. A declared
+// length over the limit is refused before anything is read, and a
+// declared length is read into a buffer of exactly that size, so a body
+// costs the server its own size and no more. Reading is bounded in time
+// by the server (NewServer's ReadTimeout).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength < 0 {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,10 +69,18 @@ func newHTTPEnv(t testing.TB, opts HTTPOptions, deps Deps) *httpEnv {
 	return e
 }
 
-// interactionJSON is an interaction as Discord POSTs it.
+// idFor is a snowflake-like interaction ID of its own for each token, as
+// Discord gives every interaction: the endpoint runs each ID once.
+func idFor(token string) string {
+	h := fnv.New64a()
+	h.Write([]byte(token))
+	return fmt.Sprintf("5%017d", h.Sum64()%1e17)
+}
+
+// askJSON is an /ask interaction as Discord POSTs it.
 func askJSON(token, user, question string) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"id": "500000000000000001", "application_id": httpAppID, "type": 2, "token": token, "version": 1,
+		"id": idFor(token), "application_id": httpAppID, "type": 2, "token": token, "version": 1,
 		"guild_id": guildID, "channel_id": channelID,
 		"member": map[string]any{"user": map[string]any{"id": user, "username": "u" + user}, "permissions": "0", "roles": []string{}},
 		"data": map[string]any{"id": "600000000000000001", "name": "ask", "type": 1,
@@ -82,7 +91,7 @@ func askJSON(token, user, question string) []byte {
 
 func commandJSON(token, name string) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"id": "500000000000000002", "application_id": httpAppID, "type": 2, "token": token, "version": 1,
+		"id": idFor(token), "application_id": httpAppID, "type": 2, "token": token, "version": 1,
 		"guild_id": guildID, "channel_id": channelID,
 		"member": map[string]any{"user": map[string]any{"id": "700"}, "permissions": "0"},
 		"data":   map[string]any{"id": "600000000000000002", "name": name, "type": 1},

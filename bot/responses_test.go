@@ -86,7 +86,7 @@ func (w *gatedWriter) Write(p []byte) (int, error) {
 // interactionJSON is i as Discord POSTs it, with the given token.
 func interactionJSON(t *testing.T, i *discordgo.Interaction, token string) []byte {
 	t.Helper()
-	i.ID, i.AppID, i.Token, i.Version = "500000000000000077", httpAppID, token, 1
+	i.ID, i.AppID, i.Token, i.Version = idFor(token), httpAppID, token, 1
 	b, err := json.Marshal(i)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -192,8 +193,8 @@ func TestPingPong(t *testing.T) {
 func TestFeedbackLogIsJSONLines(t *testing.T) {
 	buf := &bytes.Buffer{}
 	b := New(Config{}, Deps{Answerer: newAnswerer(), Feedback: buf}, nil)
-	for _, id := range []string{idFeedback + "1", idFeedback + "0"} {
-		b.HandleInteraction(context.Background(), button("u", id, answerMessage(answerRussia)), &recorder{})
+	for k, id := range []string{idFeedback + "1", idFeedback + "0"} {
+		b.HandleInteraction(context.Background(), button(fmt.Sprint("u", k), id, answerMessage(answerRussia)), &recorder{})
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"positive":true`) || !strings.Contains(lines[1], `"positive":false`) {

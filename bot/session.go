@@ -26,18 +26,19 @@ func NewSession(token string, shardID, shardCount int) (*discordgo.Session, erro
 	return s, nil
 }
 
-// Connected reports whether the gateway session is open and has received
-// READY; false when the bot has no session.
-func (b *Bot) Connected() bool {
-	s := b.deps.Session
-	return s != nil && s.DataReady
-}
+// Connected reports whether Run's gateway session is open and has
+// received READY (or RESUMED); false when the bot has no session. It
+// takes no lock of the session's, which Open holds while it connects, so
+// a readiness probe answers at once.
+func (b *Bot) Connected() bool { return b.connected.Load() }
 
 // RegisterOverREST registers the commands for application appID over REST
 // with a bot token, for deployments that receive interactions over HTTP
 // and never open the gateway. It uses Deps.HTTPClient when set. As
 // Register, it writes only when the definitions changed, and reports
-// whether they did.
+// whether they did. While Discord cannot be reached it retries with
+// backoff until ctx ends; it returns an error at once for what retrying
+// cannot change, such as a refused token.
 func (b *Bot) RegisterOverREST(ctx context.Context, token, appID string) (bool, error) {
 	s, err := NewSession(token, 0, 0)
 	if err != nil {
@@ -46,5 +47,10 @@ func (b *Bot) RegisterOverREST(ctx context.Context, token, appID string) (bool, 
 	if b.deps.HTTPClient != nil {
 		s.Client = b.deps.HTTPClient
 	}
-	return b.Register(ctx, s, appID)
+	var changed bool
+	err = b.untilReachable(ctx, "register commands", func() (err error) {
+		changed, err = b.Register(ctx, s, appID)
+		return err
+	})
+	return changed, err
 }

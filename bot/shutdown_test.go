@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"chokepoint"
 )
 
@@ -56,23 +54,40 @@ func (c *tickingCorpus) Reindex(_ context.Context, progress func(done, total int
 	return chokepoint.IndexStats{Documents: c.files}, nil, nil
 }
 
+// TestReindexProgressThrottled: at most one progress edit per
+// ProgressEvery. showProgress is driven directly, one count at a time:
+// kick is unbuffered, and a second kick with the same count and time (which
+// the throttle skips) is received only once the first was handled.
 func TestReindexProgressThrottled(t *testing.T) {
 	clk := newClock()
-	c := &tickingCorpus{fakeCorpus: newCorpus(1), clk: clk, files: 20}
-	b := New(Config{Now: clk.Now, ProgressEvery: 5 * time.Second}, Deps{Answerer: newAnswerer(), Corpus: c}, nil)
+	b := New(Config{Now: clk.Now, ProgressEvery: 5 * time.Second}, Deps{Answerer: newAnswerer()}, nil)
 	r := &recorder{}
-	b.HandleInteraction(context.Background(), command("admin", int64(discordgo.PermissionManageGuild), "reindex"), r)
-	var progress int
+	run := &reindexRun{}
+	kick := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	shown := make(chan struct{})
+	go func() {
+		defer close(shown)
+		b.showProgress(ctx, r, run, kick)
+	}()
+	for k := 1; k <= 20; k++ {
+		clk.Advance(time.Second)
+		run.mu.Lock()
+		run.done, run.total = k, 20
+		run.mu.Unlock()
+		kick <- struct{}{}
+		kick <- struct{}{}
+	}
+	cancel()
+	<-shown
+	var got []string
 	for _, e := range r.edits {
-		if strings.HasPrefix(e.Content, "Reindexing… ") {
-			progress++
-		}
+		got = append(got, e.Content)
 	}
-	// 20 files a second apart, at most one edit per 5 s: seconds 1, 6, 11, 16.
-	if progress != 4 {
-		t.Errorf("progress edits = %d, want 4 (throttled to one per 5s)", progress)
-	}
-	if last := r.edits[len(r.edits)-1].Content; !strings.HasPrefix(last, "Reindex finished in 20s") {
-		t.Errorf("last edit = %q, want the summary", last)
+	// 20 files a second apart, at most one edit per 5 s: seconds 1, 6, 11,
+	// 16; none for 20/20, which the summary replaces.
+	want := []string{"Reindexing… 1/20 files.", "Reindexing… 6/20 files.", "Reindexing… 11/20 files.", "Reindexing… 16/20 files."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("progress edits = %q, want %q", got, want)
 	}
 }

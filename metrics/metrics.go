@@ -28,6 +28,7 @@ type Metrics struct {
 	rateLimited   prometheus.Counter
 	feedback      *prometheus.CounterVec
 	reconnects    prometheus.Counter
+	refused       *prometheus.CounterVec
 	reindexTook   prometheus.Histogram
 	reindexes     *prometheus.CounterVec
 	documents     prometheus.Gauge
@@ -64,6 +65,9 @@ func New() *Metrics {
 			Name: "chokepoint_gateway_reconnects_total",
 			Help: "Discord gateway reconnections.",
 		}),
+		refused: labelledCounter("chokepoint_interactions_refused_total",
+			"Requests the HTTP interactions endpoint refused, by reason.",
+			"reason", refusalReasons...),
 		reindexTook: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "chokepoint_reindex_duration_seconds",
 			Help:    "Time to rebuild or update the search index.",
@@ -85,7 +89,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.answers, m.answerLatency, m.firstResponse, m.rateLimited,
-		m.feedback, m.reconnects, m.reindexTook, m.reindexes,
+		m.feedback, m.reconnects, m.refused, m.reindexTook, m.reindexes,
 		m.documents, m.passages,
 	)
 	return m
@@ -145,6 +149,19 @@ func (m *Metrics) Reconnected() {
 		return
 	}
 	m.reconnects.Inc()
+}
+
+// refusalReasons are the reasons the interactions endpoint refuses a
+// request (bot.Refused*), created at zero.
+var refusalReasons = []string{"unsigned", "signature", "stale", "replay", "too_large", "body"}
+
+// InteractionRefused counts one request the interactions endpoint refused,
+// by reason.
+func (m *Metrics) InteractionRefused(reason string) {
+	if m == nil {
+		return
+	}
+	m.refused.WithLabelValues(reason).Inc()
 }
 
 // Reindexed records one index rebuild or update: its duration, and its

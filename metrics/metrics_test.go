@@ -90,6 +90,9 @@ func TestScrapeAfterEvents(t *testing.T) {
 	m.Feedback(true)
 	m.Feedback(false)
 	m.Reconnected()
+	m.InteractionRefused("signature")
+	m.InteractionRefused("signature")
+	m.InteractionRefused("replay")
 	m.Reindexed(2*time.Second, nil)
 	m.Reindexed(time.Second, errors.New("open index: disk full"))
 	m.Reindexed(time.Second, nil)
@@ -110,6 +113,9 @@ func TestScrapeAfterEvents(t *testing.T) {
 		{"chokepoint_feedback_total", []string{"vote=up"}, 3},
 		{"chokepoint_feedback_total", []string{"vote=down"}, 1},
 		{"chokepoint_gateway_reconnects_total", nil, 1},
+		{"chokepoint_interactions_refused_total", []string{"reason=signature"}, 2},
+		{"chokepoint_interactions_refused_total", []string{"reason=replay"}, 1},
+		{"chokepoint_interactions_refused_total", []string{"reason=unsigned"}, 0},
 		{"chokepoint_reindex_total", []string{"outcome=ok"}, 2},
 		{"chokepoint_reindex_total", []string{"outcome=error"}, 1},
 		{"chokepoint_corpus_documents", nil, 70},
@@ -194,6 +200,8 @@ func TestSeriesExistBeforeEvents(t *testing.T) {
 		{"chokepoint_feedback_total", "vote=down"},
 		{"chokepoint_reindex_total", "outcome=ok"},
 		{"chokepoint_reindex_total", "outcome=error"},
+		{"chokepoint_interactions_refused_total", "reason=unsigned"},
+		{"chokepoint_interactions_refused_total", "reason=stale"},
 	} {
 		got := find(fams, s.name, s.label)
 		if got == nil {
@@ -289,6 +297,7 @@ func TestNilMetrics(t *testing.T) {
 	m.RateLimited()
 	m.Feedback(true)
 	m.Reconnected()
+	m.InteractionRefused("replay")
 	m.Reindexed(time.Second, errors.New("boom"))
 	m.CorpusSize(1, 2)
 

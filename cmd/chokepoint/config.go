@@ -77,6 +77,10 @@ type HTTP struct {
 	Listen string `yaml:"listen"` // e.g. ":8080"; "" = off
 	// MaxSkew is how old a signed timestamp may be.
 	MaxSkew time.Duration `yaml:"max_skew"`
+	// ReadTimeout bounds reading a request, headers and body.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// MaxConnections caps the open connections of each listener.
+	MaxConnections int `yaml:"max_connections"`
 }
 
 // Ops configures health and metrics.
@@ -155,7 +159,7 @@ func defaultConfig() Config {
 			MaxUpload:       1 << 20,
 			ShutdownTimeout: 10 * time.Second,
 		},
-		HTTP:  HTTP{MaxSkew: 5 * time.Minute},
+		HTTP:  HTTP{MaxSkew: 5 * time.Minute, ReadTimeout: 10 * time.Second, MaxConnections: 512},
 		Fetch: Fetch{Timeout: fetch.DefaultTimeout, MaxBytes: fetch.DefaultMaxBytes},
 		Watch: Watch{Debounce: 2 * time.Second},
 		Feeds: Feeds{Poll: true, Interval: feeds.DefaultInterval, HostDelay: feeds.DefaultHostDelay,
@@ -282,6 +286,12 @@ func (c *Config) validate() error {
 	}
 	if c.HTTP.MaxSkew < 0 {
 		bad("http.max_skew", "must not be negative")
+	}
+	if c.HTTP.ReadTimeout < 0 {
+		bad("http.read_timeout", "must not be negative")
+	}
+	if c.HTTP.MaxConnections < 0 {
+		bad("http.max_connections", "must not be negative")
 	}
 	if c.Ops.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Ops.Listen); err != nil {

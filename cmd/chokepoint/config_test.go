@@ -177,6 +177,8 @@ func TestConfigBadValues(t *testing.T) {
 		{"rate_limit", "discord:\n  rate_limit:\n    per: -1s\n", "discord.rate_limit"},
 		{"max_file_size", "max_file_size: -1\n", "max_file_size"},
 		{"fetch", "fetch:\n  timeout: -5s\n", "fetch"},
+		{"read_timeout", "http:\n  read_timeout: -1s\n", "http.read_timeout"},
+		{"max_connections", "http:\n  max_connections: -1\n", "http.max_connections"},
 		{"duration type", "http:\n  max_skew: soon\n", "line 2"},
 		{"int type", "discord:\n  shard_count: many\n", "line 2"},
 	}

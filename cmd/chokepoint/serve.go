@@ -126,7 +126,7 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	b := bot.New(botConfig(cfg), deps, log)
 
 	var wg sync.WaitGroup
-	errc := make(chan error, 4)
+	errc := make(chan error, 8) // one per goroutine that can fail, at most
 	var servers []*http.Server
 	runCtx, cancel := context.WithCancel(ctx)
 	// HTTP interaction handlers outlive ctx by up to the shutdown timeout,
@@ -164,7 +164,10 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 		if err != nil {
 			return fmt.Errorf("%s listener: %w", name, err)
 		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		// Timeouts, a connection cap and a cap on the bodies held: no one
+		// can hold the server's memory or connections without a signature.
+		srv := bot.NewServer(h, bot.ServerOptions{ReadTimeout: cfg.HTTP.ReadTimeout, MaxConns: cfg.HTTP.MaxConnections,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
 		servers = append(servers, srv)
 		log.Info("listening", "what", name, "addr", ln.Addr().String())
 		wg.Add(1)
@@ -203,9 +206,14 @@ func serve(ctx context.Context, cfg Config, env *environment, log *slog.Logger, 
 	if !gateway && cfg.Discord.Token != "" {
 		// Over HTTP alone nobody else registers the commands: do it over
 		// REST, which needs the application ID the gateway would announce.
-		if err := registerOverREST(ctx, cfg, b, log); err != nil {
-			return err
-		}
+		// It waits out an outage of Discord's while the endpoints serve.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := registerOverREST(runCtx, cfg, b, log); err != nil && runCtx.Err() == nil {
+				errc <- err
+			}
+		}()
 	}
 
 	if cfg.Watch.Enabled {

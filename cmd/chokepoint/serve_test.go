@@ -5,16 +5,21 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"chokepoint/bot/discordtest"
 )
 
 // logBuffer collects a process's stderr and wakes waiters on each write.
@@ -412,6 +417,186 @@ func TestServeHTTPDrainsOnShutdown(t *testing.T) {
 	}
 	release()
 	if err := <-s.done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+// TestServeClosesStalledConnections (issue 10 item 9): serve's
+// interactions listener closes a connection that stalls while sending its
+// body, at http.read_timeout; before, only the headers had a deadline and
+// such a connection stayed open for good. (The figure, with 1,000 of
+// them, is bot's TestStalledConnections.)
+func TestServeClosesStalledConnections(t *testing.T) {
+	s := startHTTPServe(t, &restFake{bodies: map[string]string{}, changed: make(chan struct{})}, "http:\n  read_timeout: 200ms\n")
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	head := "POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nX-Signature-Ed25519: 00\r\nX-Signature-Timestamp: 1\r\n\r\n"
+	if _, err := io.WriteString(c, head+strings.Repeat(" ", 999)); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("a connection stalled in its body is still open after 30s")
+		}
+	}
+	s.cancel()
+	if err := <-s.done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+// outageTransport sends Discord's REST requests to a fake, or fails them
+// as an unreachable network while down is set; loopback passes through.
+type outageTransport struct {
+	host string
+	down *atomic.Bool
+	next http.RoundTripper
+}
+
+func (o outageTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	switch host := r.URL.Hostname(); host {
+	case "discord.com":
+		if o.down.Load() {
+			return nil, errors.New("dial tcp: lookup discord.com: network is unreachable")
+		}
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = "http", o.host, o.host
+	case "127.0.0.1", "localhost", "::1":
+	default:
+		return nil, fmt.Errorf("test refuses a request to %s", host)
+	}
+	return o.next.RoundTrip(r)
+}
+
+// TestServeWaitsForDiscord (issue 10 item 17): when Discord cannot be
+// reached at start, serve keeps running and retries with backoff; its ops
+// endpoint answers meanwhile, /healthz ok and /readyz not ready, and turns
+// ready once the gateway is connected. Before, serve exited 1 and needed
+// an outside restart.
+func TestServeWaitsForDiscord(t *testing.T) {
+	fake := discordtest.New()
+	defer fake.Close()
+	var down atomic.Bool
+	down.Store(true)
+	orig := http.DefaultTransport
+	http.DefaultTransport = outageTransport{host: strings.TrimPrefix(fake.URL(), "http://"), down: &down, next: orig}
+	t.Cleanup(func() { http.DefaultTransport = orig })
+
+	logs := newLogBuffer()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", writeConfig(t, "discord:\n  shutdown_timeout: 2s\n"), "--index", t.TempDir(), "--ops", "127.0.0.1:0"},
+			strings.NewReader(""), io.Discard, logs, envOf(map[string]string{"DISCORD_TOKEN": "outage-token"}))
+	}()
+	ops, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg=listening what=ops addr=(127\.0\.0\.1:\d+)`))
+	if !ok {
+		t.Fatalf("no ops listener; log:\n%s", logs)
+	}
+	if _, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="discord (unreachable); retrying"`)); !ok {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned %v while Discord was unreachable; log:\n%s", err, logs)
+		default:
+		}
+		t.Fatalf("no retry logged; log:\n%s", logs)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	get := func(path string) (int, string) {
+		resp, err := client.Get("http://" + ops + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	if code, body := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz during the outage = %d %q, want 200", code, body)
+	}
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "gateway not connected") {
+		t.Errorf("/readyz during the outage = %d %q, want 503 gateway not connected", code, body)
+	}
+	down.Store(false)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := get("/readyz")
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %q 30s after Discord came back; log:\n%s", code, body, logs)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a process's endpoint, bounded above
+	}
+	if _, ok := fake.WaitRequest(30*time.Second, func(r discordtest.Request) bool { return r.Method == http.MethodPut }); !ok {
+		t.Error("commands never registered after the outage")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+// TestServeHTTPOnlyWaitsForDiscord (issue 10 item 17): over HTTP alone,
+// command registration waits out an outage of Discord's in the background
+// while the interactions endpoint answers; before, serve exited 1.
+func TestServeHTTPOnlyWaitsForDiscord(t *testing.T) {
+	fake := discordtest.New()
+	defer fake.Close()
+	var down atomic.Bool
+	down.Store(true)
+	orig := http.DefaultTransport
+	http.DefaultTransport = outageTransport{host: strings.TrimPrefix(fake.URL(), "http://"), down: &down, next: orig}
+	t.Cleanup(func() { http.DefaultTransport = orig })
+
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{44}, ed25519.SeedSize))
+	logs := newLogBuffer()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", writeConfig(t, "discord:\n  gateway: false\n  shutdown_timeout: 2s\n"), "--index", t.TempDir(), "--http", "127.0.0.1:0"},
+			strings.NewReader(""), io.Discard, logs, envOf(map[string]string{"DISCORD_TOKEN": "outage-token",
+				"DISCORD_PUBLIC_KEY": hex.EncodeToString(priv.Public().(ed25519.PublicKey)), "DISCORD_APPLICATION_ID": fake.AppID}))
+	}()
+	addr, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg=listening what=interactions addr=(127\.0\.0\.1:\d+)`))
+	if !ok {
+		t.Fatalf("no interactions listener; log:\n%s", logs)
+	}
+	if _, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="discord (unreachable); retrying"`)); !ok {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned %v while Discord was unreachable; log:\n%s", err, logs)
+		default:
+		}
+		t.Fatalf("no retry logged; log:\n%s", logs)
+	}
+	ping := []byte(`{"id":"1","application_id":"2","type":1,"token":"t","version":1}`)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/interactions", bytes.NewReader(ping))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), ping...))))
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("PING during the outage: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("PING during the outage = %d, want 200", resp.StatusCode)
+	}
+	down.Store(false)
+	if _, ok := fake.WaitRequest(30*time.Second, func(r discordtest.Request) bool { return r.Method == http.MethodPut }); !ok {
+		t.Errorf("commands never registered after the outage; log:\n%s", logs)
+	}
+	cancel()
+	if err := <-done; err != nil {
 		t.Errorf("serve after cancel: %v", err)
 	}
 }

@@ -26,6 +26,7 @@ import (
 // directory and a store that outlive it, so a test can restart it.
 type feedServe struct {
 	*httpServe
+	ids int // interactions sent
 }
 
 func startFeedServe(t *testing.T, fake *restFake, corpusDir, indexDir, config string) *feedServe {
@@ -51,7 +52,7 @@ func startFeedServe(t *testing.T, fake *restFake, corpusDir, indexDir, config st
 		t.Fatalf("no interactions listener; serve returned %v; log:\n%s", <-s.done, s.logs)
 	}
 	s.addr = addr
-	return &feedServe{s}
+	return &feedServe{httpServe: s}
 }
 
 func (s *feedServe) stop(t *testing.T) {
@@ -67,7 +68,10 @@ func (s *feedServe) stop(t *testing.T) {
 func (s *feedServe) command(t *testing.T, tok, name string, options any) string {
 	t.Helper()
 	opts, _ := json.Marshal(options)
-	body := []byte(`{"id":"1","application_id":"` + serveAppID + `","type":2,"token":"` + tok + `","version":1,` +
+	// Each interaction has its own ID, as Discord's do: a repeated one is
+	// refused as a replay.
+	s.ids++
+	body := []byte(`{"id":"` + strconv.Itoa(1000+s.ids) + `","application_id":"` + serveAppID + `","type":2,"token":"` + tok + `","version":1,` +
 		`"guild_id":"2","channel_id":"3","member":{"user":{"id":"4"},"permissions":"32"},` +
 		`"authorizing_integration_owners":{"0":"2"},` +
 		`"data":{"id":"5","name":"` + name + `","type":1,"options":` + string(opts) + `}}`)
