@@ -42,7 +42,7 @@ type Config struct {
 type Answers struct {
 	MaxCitations  int     `yaml:"max_citations"`
 	MoreCitations int     `yaml:"more_citations"`
-	MinCoverage   float64 `yaml:"min_coverage"`
+	MinConfidence float64 `yaml:"min_confidence"`
 	MaxExcerpt    int     `yaml:"max_excerpt"`
 }
 
@@ -246,8 +246,8 @@ func (c *Config) validate() error {
 	if c.Answers.MaxCitations < 0 || c.Answers.MaxCitations > 10 {
 		bad("answers.max_citations", "%d is not between 0 (default) and 10", c.Answers.MaxCitations)
 	}
-	if c.Answers.MinCoverage < 0 || c.Answers.MinCoverage > 1 {
-		bad("answers.min_coverage", "%v is not between 0 and 1", c.Answers.MinCoverage)
+	if c.Answers.MinConfidence < 0 || c.Answers.MinConfidence > 1 {
+		bad("answers.min_confidence", "%v is not between 0 and 1", c.Answers.MinConfidence)
 	}
 	if c.Discord.RateLimit.Questions < 0 || c.Discord.RateLimit.Per < 0 {
 		bad("discord.rate_limit", "must not be negative")
@@ -323,7 +323,7 @@ func (c Config) answererOptions() chokepoint.Options {
 	return chokepoint.Options{
 		MaxCitations:  c.Answers.MaxCitations,
 		MoreCitations: c.Answers.MoreCitations,
-		MinConfidence: c.Answers.MinCoverage,
+		MinConfidence: c.Answers.MinConfidence,
 		MaxExcerpt:    c.Answers.MaxExcerpt,
 	}
 }

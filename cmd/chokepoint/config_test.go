@@ -173,7 +173,7 @@ func TestConfigBadValues(t *testing.T) {
 		{"log_level", "log_level: verbose\n", "log_level"},
 		{"log_format", "log_format: xml\n", "log_format"},
 		{"max_citations", "answers:\n  max_citations: 11\n", "answers.max_citations"},
-		{"min_coverage", "answers:\n  min_coverage: 1.5\n", "answers.min_coverage"},
+		{"min_confidence", "answers:\n  min_confidence: 1.5\n", "answers.min_confidence"},
 		{"rate_limit", "discord:\n  rate_limit:\n    per: -1s\n", "discord.rate_limit"},
 		{"max_file_size", "max_file_size: -1\n", "max_file_size"},
 		{"fetch", "fetch:\n  timeout: -5s\n", "fetch"},
