@@ -141,6 +141,30 @@ func isStopTypo(w string) bool {
 	return false
 }
 
+// TypoDistance is how many typing slips turn a into b: the
+// Damerau–Levenshtein distance (optimal string alignment, a swap of
+// neighbours is one slip), except that a double letter typed in the wrong
+// place ("tarrif" for "tariff", "ocurrence" for "occurrence") is one slip,
+// not the two edits it takes.
+func TypoDistance(a, b string) int {
+	d := editDistance(a, b)
+	if d > 1 && collapseDoubles(a) == collapseDoubles(b) {
+		return 1
+	}
+	return d
+}
+
+// collapseDoubles writes each run of a repeated byte once.
+func collapseDoubles(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i == 0 || s[i] != s[i-1] {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
 // editDistance is the Damerau–Levenshtein distance (optimal string
 // alignment) between a and b, in bytes.
 func editDistance(a, b string) int {

@@ -49,6 +49,20 @@ func TestStopTypos(t *testing.T) {
 	}
 }
 
+func TestTypoDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"tarrif", "tariff", 1}, {"ocurrence", "occurrence", 1}, {"recieve", "receive", 1},
+		{"tarif", "tariff", 1}, {"grafite", "graphite", 2}, {"same", "same", 0}, {"nickle", "nickel", 1}, {"sanctoins", "sanctions", 1},
+	} {
+		if got := TypoDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("TypoDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
 func TestEditDistance(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string

@@ -195,9 +195,9 @@ func (cv *compiledVocabulary) common(word string) bool {
 	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
 }
 
-// misspelt reports whether w is a typo of a listed word: one edit away (two
-// from seven letters), with the same first letter, as people mistype
-// "colision" and "originaly".
+// misspelt reports whether w is a typo of a listed word: one slip away (two
+// from seven letters; TypoDistance), with the same first letter, as people
+// mistype "colision", "originaly" and "tarrif".
 func (cv *compiledVocabulary) misspelt(w string) bool {
 	edits := 1
 	if len(w) >= 7 {
@@ -210,7 +210,7 @@ func (cv *compiledVocabulary) misspelt(w string) bool {
 		}
 	})
 	for _, word := range cv.byFirst[w[0]] {
-		if d := len(word) - len(w); d <= edits && d >= -edits && editDistance(w, word) <= edits {
+		if d := len(word) - len(w); d <= edits && d >= -edits && TypoDistance(w, word) <= edits {
 			return true
 		}
 	}

@@ -283,14 +283,22 @@ func nearEdits(term string) int {
 	}
 }
 
+// maxFuzzyEdits is the most edits bleve's fuzzy automaton allows.
+const maxFuzzyEdits = 2
+
 // maxNear is the most near terms Near reports.
 const maxNear = 5
 
-// nearTerms returns the text field's terms within edits of term sharing
-// its first letter, closest first, then most frequent, then in order.
+// nearTerms returns the text field's terms within edits of term (or one
+// slip past them: TypoDistance) sharing its first letter, closest first,
+// then most frequent, then in order.
 func nearTerms(r index.IndexReaderFuzzy, term string, edits int, count func(string) (int, error)) ([]chokepoint.NearTerm, error) {
 	_, size := utf8.DecodeRuneInString(term)
-	dict, fa, err := r.FieldDictFuzzyAutomaton(fieldText, term, edits, term[:size])
+	// The automaton counts Levenshtein edits, for which a swap of
+	// neighbours or a misplaced double letter is two: it looks two edits
+	// away, and keeps those past edits only when TypoDistance makes them
+	// one slip.
+	dict, fa, err := r.FieldDictFuzzyAutomaton(fieldText, term, maxFuzzyEdits, term[:size])
 	if err != nil {
 		return nil, fmt.Errorf("near %q: %w", term, err)
 	}
@@ -304,15 +312,23 @@ func nearTerms(r index.IndexReaderFuzzy, term string, edits int, count func(stri
 		if e == nil {
 			break
 		}
-		ok, d := fa.MatchAndDistance(e.Term)
+		ok, ld := fa.MatchAndDistance(e.Term)
 		if !ok || e.Term == term {
 			continue
+		}
+		d := int(ld)
+		if d > edits {
+			// Past the edits allowed, only a slip of one key (a swap, a
+			// misplaced double letter) is taken.
+			if d = chokepoint.TypoDistance(term, e.Term); d > edits {
+				continue
+			}
 		}
 		df, err := count(e.Term)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, chokepoint.NearTerm{Term: e.Term, Edits: int(d), DocFreq: df})
+		out = append(out, chokepoint.NearTerm{Term: e.Term, Edits: d, DocFreq: df})
 	}
 	slices.SortFunc(out, func(a, b chokepoint.NearTerm) int {
 		return cmp.Or(cmp.Compare(a.Edits, b.Edits), cmp.Compare(b.DocFreq, a.DocFreq), cmp.Compare(a.Term, b.Term))

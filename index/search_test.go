@@ -276,6 +276,9 @@ func TestNear(t *testing.T) {
 		{"dominat", []string{"domin"}},       // two edits at seven letters
 		{"tighte", []string{"tighten"}},      // one edit at six letters
 		{"mosco", []string{"moscow"}},        // one edit at five letters
+		{"mocsow", []string{"moscow"}},       // a swap of neighbours is one slip
+		{"oferr", []string{"offer"}},         // so is a misplaced double letter
+		{"mxscxw", nil},                      // two edits that are no slip, at six letters
 	} {
 		near, err := x.Near(ctx, tc.term)
 		if err != nil {
