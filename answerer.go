@@ -47,8 +47,8 @@ type Options struct {
 
 // Abstention thresholds, calibrated on the benchmark's development split.
 const (
-	DefaultMinConfidence     = 0.35
-	DefaultClosestConfidence = 0.25
+	DefaultMinConfidence     = 0.25
+	DefaultClosestConfidence = 0.2
 )
 
 func (o Options) withDefaults() Options {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"path/filepath"
 	"testing"
 
 	"chokepoint"
@@ -19,7 +20,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 122, top3: 162, declinedRight: 23, declinedWrong: 4, agree: 56, maxExcerptMedian: 300, minBaselineMarginP: 2}
+}{top1: 124, top3: 165, declinedRight: 19, declinedWrong: 0, agree: 57, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
@@ -65,4 +66,46 @@ func TestBenchmark(t *testing.T) {
 	check("perturbed agreeing", pert.Agree, reached.agree, true)
 	check("excerpt median", ours.ExcerptMedian, reached.maxExcerptMedian, false)
 	check("top-3 points above bare bleve", 100*(ours.Top3-bleve.Top3)/ours.Answerable, reached.minBaselineMarginP, true)
+}
+
+// fresh are the figures reached on eval/fresh/ (written after the engine
+// was frozen; eval/fresh/README.md): fa was then read to find what failed,
+// fb only as totals.
+var fresh = map[string]struct{ top1, top3, declinedRight, declinedWrong int }{
+	"fa.yaml": {top1: 18, top3: 27, declinedRight: 7, declinedWrong: 1},
+	"fb.yaml": {top1: 23, top3: 29, declinedRight: 4, declinedWrong: 0},
+}
+
+// TestFreshQuestions scores the fresh question sets on the benchmark's
+// corpus, as `chokepoint eval --corpus eval/corpus eval/fresh/F` does, and
+// guards the figures reached.
+func TestFreshQuestions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the benchmark's index")
+	}
+	ctx := context.Background()
+	e, err := openEngineFS(ctx, defaultConfig(), eval.Corpus(), t.TempDir(), io.Discard, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for name, want := range fresh {
+		qs, err := readQuestions(filepath.Join("..", "..", "eval", "fresh", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chokepoint.CheckCases(e.passages(), eval.Cases(qs)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		got, err := chokepoint.Evaluate(ctx, evalSystems(e)[0].ask, e.passages(), eval.Cases(qs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: top-1 %d, top-3 %d of %d; declined %d/%d off-topic, %d answerable",
+			name, got.Top1, got.Top3, got.Answerable, got.AbstainRight, got.OffTopic, got.AbstainWrong)
+		if got.Top1 < want.top1 || got.Top3 < want.top3 || got.AbstainRight < want.declinedRight || got.AbstainWrong > want.declinedWrong {
+			t.Errorf("%s: top-1 %d, top-3 %d, declined %d right and %d wrong; want at least %d, %d, %d and at most %d",
+				name, got.Top1, got.Top3, got.AbstainRight, got.AbstainWrong, want.top1, want.top3, want.declinedRight, want.declinedWrong)
+		}
+	}
 }
