@@ -326,7 +326,6 @@ func TestAnswerAbstains(t *testing.T) {
 	for _, q := range []string{
 		"How do I bake sourdough bread?", // no word in the corpus
 		"why?",                           // only stop words
-		"What is the sourdough price of bread in Russia", // one common word out of four
 	} {
 		ans, err := a.Answer(context.Background(), q)
 		if err != nil {
@@ -496,5 +495,28 @@ func TestNumberShownCitationsFirst(t *testing.T) {
 	want := []string{"1:d#0", "2:d#1", "3:d#2", "4:d#3"}
 	if !reflect.DeepEqual(got, want) || len(shown) != 3 {
 		t.Errorf("number = %v (%d shown), want %v (3 shown)", got, len(shown), want)
+	}
+}
+
+// TestAnswerMinConfidence: a question one of whose four words the corpus
+// answers ("Russia") is answered or declined by the threshold alone, and
+// declined with its closest passages when it comes close.
+func TestAnswerMinConfidence(t *testing.T) {
+	const q = "What is the sourdough price of bread in Russia"
+	ctx := context.Background()
+	low, err := NewAnswerer(testCorpus(), testVocab, Options{MinConfidence: 0.05}).Answer(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if low.Abstained || len(low.Citations) == 0 {
+		t.Fatalf("Answer(%q) at threshold 0.05 abstained (confidence %.2f), want an answer", q, low.Confidence)
+	}
+	high, err := NewAnswerer(testCorpus(), testVocab, Options{MinConfidence: low.Confidence + 0.01, ClosestConfidence: low.Confidence - 0.01}).Answer(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !high.Abstained || len(high.Citations) != 0 || len(high.Closest) == 0 {
+		t.Errorf("Answer(%q) just above its confidence %.2f = %d citations, %d closest (abstained %v), want abstention with closest passages",
+			q, low.Confidence, len(high.Citations), len(high.Closest), high.Abstained)
 	}
 }

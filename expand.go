@@ -101,7 +101,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		for i := range cs {
 			// A word of English the corpus lacks is a word the corpus does
 			// not use ("bread"), not a typo of one it does ("break").
-			if a.vocab.isWord(cs[i].alts[0].text) {
+			if a.vocab.isWord(cs[i].alts[0].text) || !typoCandidate(cs[i].alts[0].text) {
 				continue
 			}
 			fixes, err := a.typoFixes(ctx, cs[i], stats)
@@ -130,6 +130,14 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 	}
 	weigh(cs, stats, a.vocab.common)
 	return cs, stats, nil
+}
+
+// typoCandidate reports whether an unknown word may be a typo: not a
+// number ("2022" is not a typo of "2025", though "150m" is one of "150")
+// and not a place the engine knows by name ("Paris" is not a typo of
+// "part").
+func typoCandidate(w string) bool {
+	return strings.Trim(w, "0123456789.,") != "" && !places[strings.ToLower(w)]
 }
 
 // termStats asks the Searcher about every term of the concepts.
