@@ -110,6 +110,7 @@ var filler = setOf(
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
+	"else", "besides",
 	// hedges
 	"mostly", "mainly", "usually", "typically", "generally", "currently", "nowadays", "anyway",
 	"exactly", "precisely", "literally", "totally", "supposedly", "apparently", "honestly",

@@ -227,22 +227,24 @@ func (cv *compiledVocabulary) isWord(word string) bool {
 	if cv.words[w] {
 		return true
 	}
-	// Inflected forms: the list holds base forms. A short base ending
-	// consonant-vowel-consonant doubles its last letter before -ed and -ing
-	// ("shred", "shredded"): without it the word is a typo.
-	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies"} {
+	// Inflected forms: the list holds base forms, and adjectives compare
+	// ("likelier", "largest"). A short base ending consonant-vowel-consonant
+	// doubles its last letter before -ed, -ing, -er and -est ("shred",
+	// "shredded"; "big", "bigger"): without it the word is a typo.
+	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies", "er", "est", "r", "st", "ier", "iest"} {
 		if b, ok := strings.CutSuffix(w, suf); ok && len(b) > 2 {
-			if cv.words[b] && !((suf == "ed" || suf == "ing") && doublesLast(b)) {
+			doubling := suf == "ed" || suf == "ing" || suf == "er" || suf == "est"
+			if cv.words[b] && !(doubling && doublesLast(b)) {
 				return true
 			}
-			if suf == "ed" || suf == "ing" {
+			if doubling {
 				if n := len(b); n > 3 && b[n-1] == b[n-2] && doublesLast(b[:n-1]) {
 					if cv.words[b[:n-1]] {
 						return true
 					}
 				}
 			}
-			if suf == "ies" {
+			if suf == "ies" || suf == "ier" || suf == "iest" {
 				if cv.words[b+"y"] {
 					return true
 				}
