@@ -282,4 +282,8 @@ var places = setOf(
 	"yakutia", "murmansk", "kola", "norilsk", "beijing", "moscow", "kyiv", "kiev", "washington", "brussels",
 	"tokyo", "canberra", "ottawa", "jakarta", "kinshasa", "delhi", "seoul", "london", "paris", "berlin",
 	"sulawesi", "katanga", "lualaba", "pilbara", "patagonia", "andes", "sahel", "balkans", "caucasus",
+	// demonyms: "rely on Chinese facilities" says where
+	"chinese", "russian", "american", "japanese", "korean", "indian", "australian", "canadian",
+	"european", "african", "brazilian", "indonesian", "malaysian", "ukrainian", "german", "french",
+	"british", "mexican", "chilean", "congolese", "kazakh", "mongolian", "vietnamese", "burmese",
 )

@@ -54,6 +54,7 @@ func TestTypeMatch(t *testing.T) {
 		{typePlace, "The refinery is being built at Eneabba, north of Perth.", 1},
 		{typePlace, "Most of it goes to China.", 1},
 		{typePlace, "It is built near the coast.", 0},
+		{typePlace, "The U.S. would still rely on Chinese facilities.", 1}, // a demonym says where
 		{typeDefinition, "Black mass is the powder that holds the metals.", 1},
 		{typeLack, "Russia lacks processing capacity.", 1},
 		{typeLack, "Russia has deposits.", 0},
