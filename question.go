@@ -107,7 +107,7 @@ var filler = setOf(
 	"approximately", "exactly", "idea", "eli5", "tldr", "btw", "fyi", "anyway", "also", "ask",
 	"asking", "q", "versus", "got", "get", "gets", "getting", "bit", "lot", "lots", "say", "says", "said", "saying",
 	"mention", "mentions", "mentioned", "talk", "talks", "talking", "discuss", "discussed",
-	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source",
+	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source", "reviewer",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
 	"else", "besides",

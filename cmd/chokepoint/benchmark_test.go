@@ -78,7 +78,7 @@ var fresh = map[string]struct {
 }{
 	"fa.yaml": {top1: 18, top3: 27, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 23, top3: 29, declinedRight: 4, declinedWrong: 0},
-	"fs.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 4, declinedWrong: 2},
+	"fs.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 4, declinedWrong: 1},
 }
 
 // TestFreshQuestions scores the fresh question sets on the benchmark's
