@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -107,26 +106,6 @@ func (l *library) AddArticles(ctx context.Context, arts []fetch.Article) ([]feed
 		return nil, fmt.Errorf("index %d new articles: %w", len(written), errors.Join(append([]error{err}, errs...)...))
 	}
 	return out, nil
-}
-
-// freeName returns base, or base with a number ("title-2.md"), that no
-// article file of the corpus root holds.
-func (l *library) freeName(base string) (string, error) {
-	stem := strings.TrimSuffix(base, path.Ext(base))
-	for i := 1; i <= maxSameTitle; i++ {
-		name := base
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d.md", stem, i)
-		}
-		holders, err := l.holders(name)
-		if err != nil {
-			return "", err
-		}
-		if len(holders) == 0 {
-			return name, nil
-		}
-	}
-	return "", fmt.Errorf("%d articles are already titled like %s", maxSameTitle, base)
 }
 
 const feedsUsage = `Usage:

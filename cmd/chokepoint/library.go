@@ -325,12 +325,8 @@ func (l *library) addURL(ctx context.Context, url string) (chokepoint.Document, 
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	stem := strings.TrimSuffix(base, path.Ext(base))
 	for i := 1; i <= maxSameTitle; i++ {
-		name := base
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d.md", stem, i)
-		}
+		name := titleName(base, i)
 		holders, err := l.holders(name)
 		if err != nil {
 			return chokepoint.Document{}, false, fmt.Errorf("add %s: %w", name, err)
@@ -344,8 +340,37 @@ func (l *library) addURL(ctx context.Context, url string) (chokepoint.Document, 
 			return doc, true, err
 		}
 	}
-	return chokepoint.Document{}, false, &chokepoint.FileError{Path: url,
-		Err: fmt.Errorf("%d articles are already titled like %s", maxSameTitle, base)}
+	return chokepoint.Document{}, false, &chokepoint.FileError{Path: url, Err: errTitleTaken(base)}
+}
+
+// titleName is the i-th name, from 1, an article file titled base may
+// take: base itself, then "title-2.md", "title-3.md" …
+func titleName(base string, i int) string {
+	if i == 1 {
+		return base
+	}
+	return fmt.Sprintf("%s-%d.md", strings.TrimSuffix(base, path.Ext(base)), i)
+}
+
+// errTitleTaken says that every name titleName gives base is taken.
+func errTitleTaken(base string) error {
+	return fmt.Errorf("%d articles are already titled like %s", maxSameTitle, base)
+}
+
+// freeName returns the first name titleName gives base that no article
+// file of the corpus root holds.
+func (l *library) freeName(base string) (string, error) {
+	for i := 1; i <= maxSameTitle; i++ {
+		name := titleName(base, i)
+		holders, err := l.holders(name)
+		if err != nil {
+			return "", err
+		}
+		if len(holders) == 0 {
+			return name, nil
+		}
+	}
+	return "", errTitleTaken(base)
 }
 
 // fileURL returns the url of the article file name at the corpus root, ""
