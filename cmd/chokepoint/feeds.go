@@ -41,6 +41,20 @@ func openStore(ctx context.Context, cfg Config, getenv func(string) string) (*st
 	return store.Open(ctx, p)
 }
 
+// settingsAndStore reads the settings of a command's flags and opens the
+// store they configure; the caller closes it.
+func settingsAndStore(ctx context.Context, env *environment, c commonFlags) (Config, *store.Store, error) {
+	cfg, err := settings(env, c)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	st, err := openStore(ctx, cfg, env.getenv)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	return cfg, st, nil
+}
+
 // feedOptions maps the configuration onto the poller's options.
 func feedOptions(cfg Config) feeds.Options {
 	return feeds.Options{
@@ -141,11 +155,7 @@ func cmdFeeds(ctx context.Context, env *environment, args []string) error {
 	if fs.NArg() != n {
 		return usagef("feeds %s: want %d argument(s), got %d", sub, n, fs.NArg())
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, env.getenv)
+	cfg, st, err := settingsAndStore(ctx, env, c)
 	if err != nil {
 		return err
 	}

@@ -75,11 +75,7 @@ log; works while serve runs.`)
 	if *days <= 0 || *limit < 0 {
 		return usagef("gaps: --days must be positive and --limit not negative")
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, env.getenv)
+	cfg, st, err := settingsAndStore(ctx, env, c)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,7 @@ func cmdStore(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stderr, storeUsage)
 		return usagef("store: unknown subcommand %q", sub)
 	}
-	cfg, err := settings(env, c)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, env.getenv)
+	_, st, err := settingsAndStore(ctx, env, c)
 	if err != nil {
 		return err
 	}
