@@ -344,17 +344,25 @@ func (s *httpServe) ask(t *testing.T, tok, question string) (int, string) {
 	body := []byte(`{"id":"1","application_id":"` + serveAppID + `","type":2,"token":"` + tok + `","version":1,` +
 		`"guild_id":"2","channel_id":"3","member":{"user":{"id":"4"},"permissions":"0"},` +
 		`"data":{"id":"5","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"` + question + `"}]}}`)
+	code, b := postSigned(t, s.addr, s.priv, body, 10*time.Second)
+	return code, string(b)
+}
+
+// postSigned posts body to addr's /interactions signed with priv, as
+// Discord signs, and returns the response's status and body.
+func postSigned(t *testing.T, addr string, priv ed25519.PrivateKey, body []byte, timeout time.Duration) (int, []byte) {
+	t.Helper()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/interactions", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/interactions", bytes.NewReader(body))
 	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(s.priv, append([]byte(ts), body...))))
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
+	resp, err := (&http.Client{Timeout: timeout}).Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("POST /interactions: %v", err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, b
 }
 
 func editKey(tok string) string {
@@ -579,17 +587,8 @@ func TestServeHTTPOnlyWaitsForDiscord(t *testing.T) {
 		t.Fatalf("no retry logged; log:\n%s", logs)
 	}
 	ping := []byte(`{"id":"1","application_id":"2","type":1,"token":"t","version":1}`)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/interactions", bytes.NewReader(ping))
-	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), ping...))))
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("PING during the outage: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("PING during the outage = %d, want 200", resp.StatusCode)
+	if code, _ := postSigned(t, addr, priv, ping, 10*time.Second); code != http.StatusOK {
+		t.Errorf("PING during the outage = %d, want 200", code)
 	}
 	down.Store(false)
 	if _, ok := fake.WaitRequest(30*time.Second, func(r discordtest.Request) bool { return r.Method == http.MethodPut }); !ok {

@@ -75,16 +75,7 @@ func (s *feedServe) command(t *testing.T, tok, name string, options any) string 
 		`"guild_id":"2","channel_id":"3","member":{"user":{"id":"4"},"permissions":"32"},` +
 		`"authorizing_integration_owners":{"0":"2"},` +
 		`"data":{"id":"5","name":"` + name + `","type":1,"options":` + string(opts) + `}}`)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/interactions", bytes.NewReader(body))
-	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(s.priv, append([]byte(ts), body...))))
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	first, _ := io.ReadAll(resp.Body)
+	_, first := postSigned(t, s.addr, s.priv, body, 30*time.Second)
 	var r struct {
 		Type int `json:"type"`
 		Data struct {
