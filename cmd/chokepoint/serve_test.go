@@ -348,6 +348,20 @@ func (s *httpServe) ask(t *testing.T, tok, question string) (int, string) {
 	return code, string(b)
 }
 
+// waitRetrying waits for serve, running until done receives, to log that
+// it retries an unreachable Discord.
+func waitRetrying(t *testing.T, logs *logBuffer, done <-chan error) {
+	t.Helper()
+	if _, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="discord (unreachable); retrying"`)); !ok {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned %v while Discord was unreachable; log:\n%s", err, logs)
+		default:
+		}
+		t.Fatalf("no retry logged; log:\n%s", logs)
+	}
+}
+
 // postSigned posts body to addr's /interactions signed with priv, as
 // Discord signs, and returns the response's status and body.
 func postSigned(t *testing.T, addr string, priv ed25519.PrivateKey, body []byte, timeout time.Duration) (int, []byte) {
@@ -507,14 +521,7 @@ func TestServeWaitsForDiscord(t *testing.T) {
 	if !ok {
 		t.Fatalf("no ops listener; log:\n%s", logs)
 	}
-	if _, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="discord (unreachable); retrying"`)); !ok {
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned %v while Discord was unreachable; log:\n%s", err, logs)
-		default:
-		}
-		t.Fatalf("no retry logged; log:\n%s", logs)
-	}
+	waitRetrying(t, logs, done)
 	client := &http.Client{Timeout: 10 * time.Second}
 	get := func(path string) (int, string) {
 		resp, err := client.Get("http://" + ops + path)
@@ -578,14 +585,7 @@ func TestServeHTTPOnlyWaitsForDiscord(t *testing.T) {
 	if !ok {
 		t.Fatalf("no interactions listener; log:\n%s", logs)
 	}
-	if _, ok := logs.waitMatch(30*time.Second, regexp.MustCompile(`msg="discord (unreachable); retrying"`)); !ok {
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned %v while Discord was unreachable; log:\n%s", err, logs)
-		default:
-		}
-		t.Fatalf("no retry logged; log:\n%s", logs)
-	}
+	waitRetrying(t, logs, done)
 	ping := []byte(`{"id":"1","application_id":"2","type":1,"token":"t","version":1}`)
 	if code, _ := postSigned(t, addr, priv, ping, 10*time.Second); code != http.StatusOK {
 		t.Errorf("PING during the outage = %d, want 200", code)
