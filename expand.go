@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -86,6 +88,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 	for i := 0; i < len(terms); {
 		c, n := a.vocab.concept(terms[i:], surfaces[i], !a.opts.Off.Has(FeatureVocabulary))
 		i += n
+		for _, text := range spelledOut(c.alts[0].text) {
+			if key := termsOf(a.s.Analyze(text)); len(key) > 0 {
+				c.alts = appendAlt(c.alts, alt{text: text, key: key, weight: weightOwn})
+			}
+		}
 		add(c)
 	}
 	if len(cs) == 0 {
@@ -130,6 +137,54 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 	}
 	weigh(cs, stats, a.vocab.common)
 	return cs, stats, nil
+}
+
+// amountShorthand is an amount written the chat way: "2.5bn", "400m",
+// "7.5k", "1.2tn" (the currency sign is not part of the word).
+var amountShorthand = regexp.MustCompile(`^(?i)(\d+(?:\.\d+)?)(k|m|mn|mln|bn|b|tn)$`)
+
+// spelledOut returns how prose writes an amount typed in shorthand: "2.5
+// billion" for "2.5bn", "400 million" for "400m", "7,500" and "7500" for
+// "7.5k"; nothing for any other word. In a question about supply chains
+// "m" is millions far more often than metres.
+func spelledOut(w string) []string {
+	m := amountShorthand.FindStringSubmatch(w)
+	if m == nil {
+		return nil
+	}
+	switch strings.ToLower(m[2]) {
+	case "k":
+		v, err := strconv.ParseFloat(m[1], 64)
+		n := int64(math.Round(v * 1000))
+		if err != nil || math.Abs(v*1000-float64(n)) > 1e-6 || v >= 1e6 {
+			return nil // "7.5005k" is no whole number
+		}
+		return []string{thousands(n), strconv.FormatInt(n, 10)}
+	case "m", "mn", "mln":
+		return []string{m[1] + " million"}
+	case "bn", "b":
+		return []string{m[1] + " billion"}
+	default:
+		return []string{m[1] + " trillion"}
+	}
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// termsOf returns the terms of analysed tokens.
+func termsOf(toks []Token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Term
+	}
+	return out
 }
 
 // typoCandidate reports whether an unknown word may be a typo: not a

@@ -128,3 +128,48 @@ func (p pluralStemmer) Analyze(text string) []Token {
 	}
 	return toks
 }
+
+func TestSpelledOut(t *testing.T) {
+	tests := []struct {
+		word string
+		want []string
+	}{
+		{"2.5bn", []string{"2.5 billion"}},
+		{"400m", []string{"400 million"}},
+		{"400M", []string{"400 million"}},
+		{"3mn", []string{"3 million"}},
+		{"1.2tn", []string{"1.2 trillion"}},
+		{"7.5k", []string{"7,500", "7500"}},
+		{"600k", []string{"600,000", "600000"}},
+		{"0.3k", []string{"300", "300"}},
+		{"7.5005k", nil},
+		{"2030", nil},
+		{"bn", nil},
+		{"5g", nil},
+	}
+	for _, tt := range tests {
+		if got := spelledOut(tt.word); !slices.Equal(got, tt.want) {
+			t.Errorf("spelledOut(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestExpandSpellsOutAmounts(t *testing.T) {
+	// The test Searcher splits numbers at points and commas, as bleve
+	// does not: whole amounts keep the test about spelling out.
+	s := &memSearcher{docs: []Document{doc("d", "T", "", "The fund lent $400 million to the refinery. Buyers got a $7,000 credit.")}}
+	a := NewAnswerer(s, Vocabulary{}, Options{})
+	for q, want := range map[string]string{"who got the 400m loan": "400 million", "the $7k credit": "7,000"} {
+		got, _ := alternatives(t, a, q)
+		if !slices.ContainsFunc(got, func(alts []string) bool { return slices.Contains(alts, want) }) {
+			t.Errorf("Explain(%q) concepts = %q, want %q among the alternatives", q, got, want)
+		}
+	}
+	ans, err := a.Answer(context.Background(), "who got the 400m loan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Abstained || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Excerpt, "$400 million") {
+		t.Errorf("Answer(who got the 400m loan) = %+v, want the $400 million sentence", ans)
+	}
+}
