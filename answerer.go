@@ -110,6 +110,10 @@ const (
 	// its heaviest concept and favours windows stating what the subject
 	// lacks.
 	FeatureWhyNot
+	// FeatureYears, for the abstention, counts a window at part of its
+	// share of the question when its passage, title and headings never
+	// state a year the question names ("by 2030").
+	FeatureYears
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -124,6 +128,7 @@ var FeatureNames = []struct {
 	{"passage/article/section context", FeatureContext},
 	{"two-sentence excerpts", FeatureTwoSentences},
 	{"why-not subject and lack", FeatureWhyNot},
+	{"named years", FeatureYears},
 }
 
 // Has reports whether f holds every feature of g.
@@ -160,9 +165,7 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 		return a.abstain(ctx, ans, nil)
 	}
 	cands := a.score(q, hits)
-	for _, c := range cands {
-		ans.Confidence = max(ans.Confidence, c.coverage)
-	}
+	ans.Confidence = confidence(cands)
 	if ans.Confidence < a.opts.MinConfidence {
 		return a.abstain(ctx, ans, cands)
 	}

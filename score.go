@@ -26,6 +26,7 @@ type candidate struct {
 	matched  []float64 // per concept, the weight of the alternative it holds
 	score    float64
 	words    map[string]bool // analysed terms, for near-duplicate checks
+	unstated bool            // its passage, title and headings lack a year the question names
 }
 
 func (c candidate) citation(n int) Citation {
@@ -44,6 +45,7 @@ type question struct {
 	total    float64 // sum of concept weights
 	typ      answerType
 	asked    map[string]bool // every analysed term of every alternative
+	years    []int           // the concepts that are years (namedYear)
 }
 
 // newQuestion gathers what scoring needs. With focus, a why-not question
@@ -58,7 +60,10 @@ func newQuestion(text string, cs []concept, t answerType, focus bool) question {
 			cs[0].weight = math.Max(cs[0].weight, c.weight)
 		}
 	}
-	for _, c := range cs {
+	for i, c := range cs {
+		if namedYear(c.alts[0].text) {
+			q.years = append(q.years, i)
+		}
 		q.total += c.weight
 		for _, al := range c.alts {
 			for _, k := range al.key {
@@ -145,6 +150,14 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 				best[i] = math.Max(best[i], ctx[i])
 			}
 		}
+		unstated := false
+		if len(q.years) > 0 && !a.opts.Off.Has(FeatureYears) {
+			var terms []string
+			for _, s := range sents {
+				terms = append(terms, s.terms...)
+			}
+			unstated = !q.statesYears(append(terms, a.docTerms(h)...))
+		}
 		for _, w := range windows(h.Passage.Text, h.Passage.Kind, sents, a.opts.MaxExcerpt, !a.opts.Off.Has(FeatureTwoSentences)) {
 			terms := w.terms(sents)
 			cov, matched := q.cover(terms)
@@ -155,7 +168,7 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 			text := h.Passage.Text[span.Start:span.End]
 			c := scored{candidate: candidate{
 				hit: h, rank: rank, win: w, span: span, coverage: cov, matched: matched,
-				trimS: w.first > 0, trimE: w.last < len(sents)-1,
+				trimS: w.first > 0, trimE: w.last < len(sents)-1, unstated: unstated,
 			}}
 			f := &c.f
 			f.Cov = cov

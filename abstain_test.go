@@ -1,0 +1,87 @@
+package chokepoint
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+func TestNamedYear(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"2030", true},
+		{"1998", true},
+		{"2099", true},
+		{"1899", false},
+		{"2100", false},
+		{"60", false}, // "the $60 cap": an amount, as often context as the fact asked
+		{"7,500", false},
+		{"3000", false},
+		{"2010s", false},
+		{"20x4", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := namedYear(tt.text); got != tt.want {
+			t.Errorf("namedYear(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// numbersCorpus states 2024 in a passage and 2030 only in another
+// article's title.
+func numbersCorpus() *memSearcher {
+	return &memSearcher{docs: []Document{
+		doc("lithium", "Lithium Demand Review",
+			"Demand", "Lithium demand from battery makers grew by a third in 2024.",
+			"Supply", "Chile and Australia mine most of the lithium the battery makers buy.",
+		),
+		doc("nickel", "Nickel Outlook to 2030", "", "Nickel demand from battery makers is rising in Indonesia."),
+	}}
+}
+
+// TestAnswerNamedYears checks that a window whose passage and article
+// never state a year the question names counts for unstatedShare of its
+// share in the confidence, and that a number stated in the passage or in
+// the article's title leaves the confidence whole.
+func TestAnswerNamedYears(t *testing.T) {
+	ctx := context.Background()
+	confidences := func(q string) (on, off float64) {
+		t.Helper()
+		for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureYears}} {
+			ans, err := NewAnswerer(numbersCorpus(), testVocab, o).Answer(ctx, q)
+			if err != nil {
+				t.Fatalf("Answer(%q): %v", q, err)
+			}
+			if i == 0 {
+				on = ans.Confidence
+			} else {
+				off = ans.Confidence
+			}
+		}
+		return on, off
+	}
+	tests := []struct {
+		name, q string
+		share   float64 // on ÷ off
+	}{
+		{"year in the passage", "did lithium demand from battery makers grow in 2024?", 1},
+		{"year nowhere", "will lithium demand from battery makers double by 2031?", unstatedShare},
+		{"year in the article title", "is nickel demand from battery makers rising before 2030?", 1},
+		{"no year", "is lithium demand from battery makers growing?", 1},
+		{"an amount nowhere", "did lithium demand from battery makers grow by 45 percent?", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			on, off := confidences(tt.q)
+			if off == 0 {
+				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
+			}
+			if got := on / off; math.Abs(got-tt.share) > 1e-9 {
+				t.Errorf("Answer(%q) confidence %.3f with named years, %.3f without: ratio %.3f, want %.3f", tt.q, on, off, got, tt.share)
+			}
+		})
+	}
+}
