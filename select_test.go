@@ -71,11 +71,12 @@ func TestAbstainQuotesTheClosest(t *testing.T) {
 }
 
 func TestWordsOfEnglish(t *testing.T) {
-	cv := compileVocabulary((&memSearcher{}).Analyze, Vocabulary{Words: map[string]bool{"shred": true, "stop": true, "answer": true, "country": true, "original": true, "likely": true, "large": true, "big": true, "cheap": true}})
+	cv := compileVocabulary((&memSearcher{}).Analyze, Vocabulary{Words: map[string]bool{"shred": true, "stop": true, "answer": true, "country": true, "original": true, "likely": true, "large": true, "big": true, "cheap": true, "try": true, "lose": true, "use": true}})
 	for w, want := range map[string]bool{
 		"answer": true, "answers": true, "answered": true, "shredded": true, "countries": true,
 		"shreded": false, "stoped": false, "stopped": true, "zimbabwe": false,
 		"likelier": true, "likeliest": true, "larger": true, "largest": true, "bigger": true, "biger": false, "cheaper": true,
+		"tried": true, "losing": true, "using": true, "trying": true, "tries": true,
 	} {
 		if got := cv.isWord(w); got != want {
 			t.Errorf("isWord(%q) = %v, want %v", w, got, want)

@@ -231,8 +231,17 @@ func (cv *compiledVocabulary) isWord(word string) bool {
 	// ("likelier", "largest"). A short base ending consonant-vowel-consonant
 	// doubles its last letter before -ed, -ing, -er and -est ("shred",
 	// "shredded"; "big", "bigger"): without it the word is a typo.
-	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies", "er", "est", "r", "st", "ier", "iest"} {
-		if b, ok := strings.CutSuffix(w, suf); ok && len(b) > 2 {
+	for _, suf := range []string{"s", "es", "ed", "d", "ing", "ies", "ied", "er", "est", "r", "st", "ier", "iest"} {
+		b, ok := strings.CutSuffix(w, suf)
+		if ok && len(b) >= 2 {
+			switch {
+			case suf == "ing" && cv.words[b+"e"]:
+				return true // a final e goes before -ing: "losing", "using"
+			case (suf == "ies" || suf == "ied" || suf == "ier" || suf == "iest") && cv.words[b+"y"]:
+				return true // y becomes i: "tried", "countries", "likelier"
+			}
+		}
+		if ok && len(b) > 2 {
 			doubling := suf == "ed" || suf == "ing" || suf == "er" || suf == "est"
 			if cv.words[b] && !(doubling && doublesLast(b)) {
 				return true
@@ -242,11 +251,6 @@ func (cv *compiledVocabulary) isWord(word string) bool {
 					if cv.words[b[:n-1]] {
 						return true
 					}
-				}
-			}
-			if suf == "ies" || suf == "ier" || suf == "iest" {
-				if cv.words[b+"y"] {
-					return true
 				}
 			}
 		}

@@ -79,7 +79,7 @@ var fresh = map[string]struct {
 }{
 	"fa.yaml": {top1: 18, top3: 27, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 23, top3: 29, declinedRight: 4, declinedWrong: 0},
-	"fs.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 4, declinedWrong: 1},
+	"fs.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 3, declinedWrong: 1},
 	"ft.yaml": {seedOnly: true, top1: 15, top3: 21, declinedRight: 4, declinedWrong: 2},
 	"fu.yaml": {seedOnly: true, top1: 18, top3: 23, declinedRight: 3, declinedWrong: 0},
 	"fn.yaml": {top1: 25, top3: 31, declinedRight: 9, declinedWrong: 0},

@@ -13,9 +13,15 @@
 // Words are single-word lemmas of at least three letters a-z (no phrases,
 // hyphens, digits or capitals; WordNet capitalises proper nouns) of nouns,
 // verbs, adjectives and adverbs, tagged at least once in WordNet's semantic
-// concordance (cntlist.rev), whose first sense is not a proper noun. The
-// file lists them one a line, sorted, after comment lines starting with "#"
-// whose first gives the command above.
+// concordance (cntlist.rev), whose first sense is not a proper noun. To
+// them it adds the irregular forms WordNet's exception lists (verb.exc,
+// noun.exc, adj.exc, adv.exc) give for those words and for shorter tagged
+// ones ("bought", "went"), and the -es and -ing forms of tagged verbs of two
+// letters ("goes", "doing"): the engine derives only regular inflections
+// from a listed base, so without them "goes" would read as the name of
+// something the corpus does not cover. The file lists the words one a
+// line, sorted, after comment lines starting with "#" whose first gives the
+// command above.
 //
 // An earlier version of this command derived a thesaurus (each word with
 // the other lemmas of its main senses) for lower-weight alternatives; the

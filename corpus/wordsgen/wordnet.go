@@ -40,15 +40,20 @@ type wordNet struct {
 	// the times that sense was tagged in the semantic concordance
 	// (cntlist.rev); senses never tagged are absent.
 	counts map[pos]map[string]map[int]int
+	// exceptions maps a part of speech and an irregular inflected form
+	// ("bought", "mice", "worse") to its base forms, as POS.exc lists
+	// them.
+	exceptions map[pos]map[string][]string
 }
 
-// readWordNet reads index.POS, data.POS (noun, verb, adj) and cntlist.rev
-// from the WordNet dictionary directory fsys.
+// readWordNet reads index.POS, data.POS, POS.exc (noun, verb, adj, adv)
+// and cntlist.rev from the WordNet dictionary directory fsys.
 func readWordNet(fsys fs.FS) (*wordNet, error) {
 	wn := &wordNet{
-		senses:  map[pos]map[string][]string{},
-		synsets: map[pos]map[string][]string{},
-		counts:  map[pos]map[string]map[int]int{},
+		senses:     map[pos]map[string][]string{},
+		synsets:    map[pos]map[string][]string{},
+		counts:     map[pos]map[string]map[int]int{},
+		exceptions: map[pos]map[string][]string{},
 	}
 	for _, pn := range posNames {
 		idx, err := readFile(fsys, "index."+pn.name, parseIndexLine)
@@ -62,6 +67,11 @@ func readWordNet(fsys fs.FS) (*wordNet, error) {
 		}
 		wn.synsets[pn.p] = data
 		wn.counts[pn.p] = map[string]map[int]int{}
+		exc, err := readFile(fsys, pn.name+".exc", parseExceptionLine)
+		if err != nil {
+			return nil, err
+		}
+		wn.exceptions[pn.p] = exc
 	}
 	err := eachLine(fsys, "cntlist.rev", func(line string) error {
 		return wn.addCount(line)
@@ -138,6 +148,17 @@ func parseIndexLine(line string) (string, []string, error) {
 		return "", nil, fmt.Errorf("index line of %q has %d fields, want %d", f[0], len(f), start+synsets)
 	}
 	return f[0], f[start:], nil
+}
+
+// parseExceptionLine reads a line of POS.exc:
+//
+//	inflected_form base_form [base_form...]
+func parseExceptionLine(line string) (string, []string, error) {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return "", nil, fmt.Errorf("exception line has %d fields, want at least 2", len(f))
+	}
+	return f[0], f[1:], nil
 }
 
 // parseDataLine reads the start of a line of data.POS:

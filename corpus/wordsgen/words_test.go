@@ -48,6 +48,14 @@ func TestBuild(t *testing.T) {
 		{"never tagged", "aardwolf", false},
 		{"tagged adverb", "probably", true},
 		{"untagged adverb", "seldomly", false},
+		{"irregular form of a listed verb", "forbade", true},
+		{"irregular form of a tagged two-letter verb", "went", true},
+		{"irregular form of an unlisted verb", "sped", false},
+		{"irregular plural of an unlisted noun", "mice", false},
+		{"irregular comparative of a listed adjective", "cheaper", true},
+		{"-es form of a tagged two-letter verb", "goes", true},
+		{"-ing form of a tagged two-letter verb", "going", true},
+		{"two-letter verb itself", "go", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +118,7 @@ func TestRunUsage(t *testing.T) {
 
 func TestReadWordNetErrors(t *testing.T) {
 	good := fstest.MapFS{}
-	for _, name := range []string{"index.noun", "index.verb", "index.adj", "index.adv", "data.noun", "data.verb", "data.adj", "data.adv", "cntlist.rev"} {
+	for _, name := range []string{"index.noun", "index.verb", "index.adj", "index.adv", "data.noun", "data.verb", "data.adj", "data.adv", "noun.exc", "verb.exc", "adj.exc", "adv.exc", "cntlist.rev"} {
 		data, err := os.ReadFile(filepath.Join(fixture, name))
 		if err != nil {
 			t.Fatal(err)
@@ -127,6 +135,7 @@ func TestReadWordNetErrors(t *testing.T) {
 		{"data words missing", "data.noun", "00001300 06 n 03 axe 0 | tool\n", "names 3 words"},
 		{"count line short", "cntlist.rev", "cheap%3:00:00:: 1\n", "cntlist.rev line $next"},
 		{"count unknown ss_type", "cntlist.rev", "cheap%9:00:00:: 1 2\n", "ss_type"},
+		{"exception without a base", "verb.exc", "forbade\n", "verb.exc line $next"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
