@@ -365,7 +365,7 @@ func TestAnswerMultiWordSynonym(t *testing.T) {
 	s := &memSearcher{docs: []Document{doc("d", "T", "", "Rare earth elements are mined in Bayan Obo. Other metals are not. "+
 		"Nothing else is said of them here, in a sentence long enough that no excerpt quotes it with another, since two sentences "+
 		"of this length run past the longest excerpt an answer quotes in one piece, which is four hundred and fifty bytes by default; "+
-		"and so the sentence stays alone.")}}
+		"and so the sentence stays alone, and the passage runs past the longest passage an answer quotes whole.")}}
 	a := NewAnswerer(s, testVocab, Options{})
 	ans, err := a.Answer(context.Background(), "Where are REE mined?")
 	if err != nil {
@@ -487,7 +487,7 @@ func TestNumberShownCitationsFirst(t *testing.T) {
 	p := func(id int) candidate {
 		return candidate{hit: Hit{Passage: Passage{DocID: "d", Index: id, Text: "x"}}, span: Span{0, 1}}
 	}
-	shown, more := number([]candidate{p(0), p(1), p(2), p(3)}, 3)
+	shown, more := number([]candidate{p(0), p(1), p(2), p(3)}, 3, false)
 	var got []string
 	for _, c := range append(shown, more...) {
 		got = append(got, fmt.Sprintf("%d:%s", c.N, c.PassageID))
@@ -495,6 +495,29 @@ func TestNumberShownCitationsFirst(t *testing.T) {
 	want := []string{"1:d#0", "2:d#1", "3:d#2", "4:d#3"}
 	if !reflect.DeepEqual(got, want) || len(shown) != 3 {
 		t.Errorf("number = %v (%d shown), want %v (3 shown)", got, len(shown), want)
+	}
+}
+
+// TestNumberQuotesShortPassagesWhole: a passage of at most wholePassage
+// bytes is quoted whole, with no trim marks; a longer one keeps its
+// window; and without the feature every passage keeps its window.
+func TestNumberQuotesShortPassagesWhole(t *testing.T) {
+	short := "The plant opened in 2024. It separates heavy rare earths. Its owner is Lynas."
+	long := strings.Repeat("Filler sentence about nothing much. ", 12) + "The answer is here."
+	c := func(text string, start int) candidate {
+		return candidate{hit: Hit{Passage: Passage{DocID: "d", Text: text}}, span: Span{start, len(text)}, trimS: start > 0}
+	}
+	windowOf := func(text string) int { return strings.LastIndex(text, ". ") + 2 }
+	shown, _ := number([]candidate{c(short, windowOf(short)), c(long, windowOf(long))}, 3, true)
+	if shown[0].Excerpt != short || shown[0].TrimmedStart || shown[0].TrimmedEnd {
+		t.Errorf("short passage quoted as %q (trimmed %v, %v), want it whole", shown[0].Excerpt, shown[0].TrimmedStart, shown[0].TrimmedEnd)
+	}
+	if shown[1].Excerpt != "The answer is here." || !shown[1].TrimmedStart {
+		t.Errorf("long passage (%d bytes) quoted as %q, want its window with a trim mark", len(long), shown[1].Excerpt)
+	}
+	off, _ := number([]candidate{c(short, windowOf(short))}, 3, false)
+	if off[0].Excerpt != "Its owner is Lynas." {
+		t.Errorf("without the feature the short passage is quoted as %q, want its window", off[0].Excerpt)
 	}
 }
 

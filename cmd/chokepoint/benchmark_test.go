@@ -21,7 +21,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 123, top3: 163, declinedRight: 20, declinedWrong: 2, agree: 57, maxExcerptMedian: 300, minBaselineMarginP: 4}
+}{top1: 127, top3: 165, declinedRight: 20, declinedWrong: 2, agree: 57, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
@@ -77,12 +77,12 @@ var fresh = map[string]struct {
 	seedOnly                                 bool
 	top1, top3, declinedRight, declinedWrong int
 }{
-	"fa.yaml": {top1: 18, top3: 27, declinedRight: 7, declinedWrong: 1},
-	"fb.yaml": {top1: 23, top3: 29, declinedRight: 4, declinedWrong: 0},
+	"fa.yaml": {top1: 18, top3: 28, declinedRight: 7, declinedWrong: 1},
+	"fb.yaml": {top1: 23, top3: 30, declinedRight: 4, declinedWrong: 0},
 	"fs.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 3, declinedWrong: 1},
 	"ft.yaml": {seedOnly: true, top1: 15, top3: 21, declinedRight: 4, declinedWrong: 2},
 	"fu.yaml": {seedOnly: true, top1: 18, top3: 23, declinedRight: 3, declinedWrong: 0},
-	"fn.yaml": {top1: 25, top3: 31, declinedRight: 9, declinedWrong: 0},
+	"fn.yaml": {top1: 26, top3: 32, declinedRight: 9, declinedWrong: 0},
 }
 
 // TestFreshQuestions scores the fresh question sets on the benchmark's
