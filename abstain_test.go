@@ -85,3 +85,23 @@ func TestAnswerNamedYears(t *testing.T) {
 		})
 	}
 }
+
+func TestExplainMarksNamedYears(t *testing.T) {
+	for _, o := range []Options{{}, {Off: FeatureYears}} {
+		ex, err := NewAnswerer(numbersCorpus(), testVocab, o).Explain(context.Background(), "will lithium demand double by 2031?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range ex.Concepts {
+			year := c.Alternatives[0].Text == "2031"
+			found = found || year
+			if want := year && o.Off == 0; c.Year != want {
+				t.Errorf("Explain (Off=%v) concept %q: Year %v, want %v", o.Off, c.Alternatives[0].Text, c.Year, want)
+			}
+		}
+		if !found {
+			t.Errorf("Explain (Off=%v) has no concept 2031: %+v", o.Off, ex.Concepts)
+		}
+	}
+}

@@ -270,6 +270,9 @@ type ExplainedConcept struct {
 	// alternative occurs in it.
 	Weight float64
 	Known  bool
+	// Year is true for a year the question names: a window whose passage,
+	// title and headings never state it counts half in the confidence.
+	Year bool
 	// Alternatives are the phrasings that satisfy it, with their weights.
 	Alternatives []ExplainedAlternative
 }
@@ -294,7 +297,7 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 	}
 	ex := Explanation{Question: clean, Type: t.String()}
 	for _, c := range cs {
-		ec := ExplainedConcept{Weight: c.weight, Known: c.known}
+		ec := ExplainedConcept{Weight: c.weight, Known: c.known, Year: !a.opts.Off.Has(FeatureYears) && namedYear(c.alts[0].text)}
 		for _, al := range c.alts {
 			ec.Alternatives = append(ec.Alternatives, ExplainedAlternative{Text: al.text, Weight: al.weight})
 		}

@@ -356,6 +356,9 @@ func renderExplanation(ex chokepoint.Explanation) string {
 		if !c.Known {
 			known = ", not in the corpus"
 		}
+		if c.Year {
+			known += ", a year (a passage not stating it counts half)"
+		}
 		fmt.Fprintf(&b, "concept %d, weight %.2f%s: %s\n", i+1, c.Weight, known, strings.Join(alts, ", "))
 	}
 	b.WriteString("\n")

@@ -89,6 +89,19 @@ func TestAskPrintsCitations(t *testing.T) {
 	}
 }
 
+func TestAskExplain(t *testing.T) {
+	c := mustRun(t, "ask", "--explain", "--index", t.TempDir(), "did putin court trump in 2031 with the sourdough deposits?")
+	for _, want := range []string{
+		"question: did putin court trump in 2031 with the sourdough deposits?\nanswer type: ",
+		", a year (a passage not stating it counts half): 2031 (1.00)",
+		", not in the corpus: sourdough (1.00)",
+	} {
+		if !strings.Contains(c.stdout, want) {
+			t.Errorf("ask --explain output lacks %q:\n%s", want, c.stdout)
+		}
+	}
+}
+
 // askJSON is the documented --json shape; decoding with unknown fields
 // allowed, then checking keys, keeps the test about the contract.
 func decodeAskJSON(t *testing.T, out string) map[string]any {
