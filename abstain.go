@@ -75,7 +75,7 @@ func (a *Answerer) abstain(ctx context.Context, ans Answer, cands []candidate) (
 	}
 	ans.Suggestions = refs
 	if ans.Confidence >= a.opts.ClosestConfidence {
-		for i, c := range pick(cands, 2) {
+		for i, c := range pick(cands, 2, false) {
 			ans.Closest = append(ans.Closest, c.citation(i+1))
 		}
 	}

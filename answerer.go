@@ -176,8 +176,9 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	for i := range cands {
 		cands[i].words = wordSet(a.passageSentences(cands[i].hit.Passage), cands[i].win)
 	}
-	picked := pick(proseForSummaries(cands), a.opts.MaxCitations+a.opts.MoreCitations)
-	ans.Citations, ans.More = number(picked, a.opts.MaxCitations, !a.opts.Off.Has(FeatureWholePassage))
+	whole := !a.opts.Off.Has(FeatureWholePassage)
+	picked := pick(proseForSummaries(cands), a.opts.MaxCitations+a.opts.MoreCitations, whole)
+	ans.Citations, ans.More = number(picked, a.opts.MaxCitations, whole)
 	return ans, nil
 }
 

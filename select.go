@@ -12,8 +12,9 @@ import "slices"
 const nearDuplicate = 0.6
 
 // pick returns up to n candidates, best first, none a near-duplicate of an
-// earlier one.
-func pick(cands []candidate, n int) []candidate {
+// earlier one; with whole, none another window of a passage an earlier one
+// quotes whole (quotedWhole).
+func pick(cands []candidate, n int, whole bool) []candidate {
 	var picked []candidate
 	for _, c := range cands {
 		if len(picked) == n {
@@ -21,7 +22,7 @@ func pick(cands []candidate, n int) []candidate {
 		}
 		dup := false
 		for _, p := range picked {
-			if jaccard(c.words, p.words) > nearDuplicate {
+			if jaccard(c.words, p.words) > nearDuplicate || whole && quotedWhole(c) && p.hit.Passage.ID() == c.hit.Passage.ID() {
 				dup = true
 				break
 			}
@@ -99,13 +100,17 @@ func holdsAll(got, want []float64) bool {
 // characters on fa.yaml, the length the answers keep under.
 const wholePassage = 400
 
+// quotedWhole reports whether c's passage is short enough to be quoted
+// whole (wholePassage).
+func quotedWhole(c candidate) bool { return len(c.hit.Passage.Text) <= wholePassage }
+
 // number splits picked excerpts into the citations shown (the first max)
 // and the further ones, numbered on from them; with whole, a passage of at
 // most wholePassage bytes is quoted whole.
 func number(picked []candidate, max int, whole bool) (shown, more []Citation) {
 	for i, c := range picked {
-		if n := len(c.hit.Passage.Text); whole && n <= wholePassage {
-			c.span = Span{0, n}
+		if whole && quotedWhole(c) {
+			c.span = Span{0, len(c.hit.Passage.Text)}
 			c.trimS, c.trimE = false, false
 		}
 		if i < max {

@@ -2,6 +2,7 @@ package chokepoint
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,9 +48,40 @@ func TestPickSkipsNearDuplicates(t *testing.T) {
 	c := func(text string) candidate {
 		return candidate{words: words(text), hit: Hit{Passage: Passage{Text: text}}}
 	}
-	got := pick([]candidate{c("a b c d e"), c("a b c d e f"), c("x y z"), c("p q r")}, 2)
+	got := pick([]candidate{c("a b c d e"), c("a b c d e f"), c("x y z"), c("p q r")}, 2, false)
 	if len(got) != 2 || got[1].hit.Passage.Text != "x y z" {
 		t.Errorf("pick = %v, want the first and x y z", got)
+	}
+}
+
+// TestPickQuotesAShortPassageOnce: two windows of a passage quoted whole
+// would show the same excerpt twice, so with whole the second is skipped;
+// windows of a long passage, and any without whole, are kept.
+func TestPickQuotesAShortPassageOnce(t *testing.T) {
+	short := "Alpha beta. Gamma delta."
+	long := short + strings.Repeat(" Filler words here.", 30)
+	c := func(doc, text, window string) candidate {
+		return candidate{words: words(window), hit: Hit{Passage: Passage{DocID: doc, Text: text}}}
+	}
+	cands := []candidate{c("s", short, "alpha beta"), c("s", short, "gamma delta"), c("l", long, "epsilon zeta"), c("l", long, "eta theta")}
+	ids := func(got []candidate) []string {
+		var out []string
+		for _, g := range got {
+			out = append(out, g.hit.Passage.DocID)
+		}
+		return out
+	}
+	if got := ids(pick(cands, 4, true)); !slices.Equal(got, []string{"s", "l", "l"}) {
+		t.Errorf("pick with whole = %v, want s once, then l twice", got)
+	}
+	if got := ids(pick(cands, 4, false)); !slices.Equal(got, []string{"s", "s", "l", "l"}) {
+		t.Errorf("pick without whole = %v, want every window", got)
+	}
+	shown, _ := number(pick(cands, 4, true), 4, true)
+	for i := 1; i < len(shown); i++ {
+		if shown[i].Excerpt == shown[0].Excerpt {
+			t.Errorf("excerpt %d repeats excerpt 1: %q", i+1, shown[i].Excerpt)
+		}
 	}
 }
 
