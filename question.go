@@ -118,6 +118,8 @@ var filler = setOf(
 	"tbh", "imo", "imho", "ngl", "bruh", "bro", "lmk", "idk", "afaik", "iirc", "rn", "lmfao", "rofl",
 	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
+	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
+	"srsly", "ikr", "istg",
 )
 
 // stopWords are the longer function words of English, which the index
