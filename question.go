@@ -119,7 +119,7 @@ var filler = setOf(
 	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
-	"srsly", "ikr", "istg",
+	"srsly", "ikr", "istg", "info", "infos", "deets",
 )
 
 // stopWords are the longer function words of English, which the index

@@ -71,6 +71,9 @@ func TestCardQuestion(t *testing.T) {
 		"who is the CEO of the russian direct investment fund": "Kirill Dmitriev, the CEO",
 		// "goes" is English, not the name of something the corpus lacks.
 		"what happens to russian ore once it goes to china for refining": "rely on Chinese facilities",
+		// Chat words are filler or shortenings, not names the corpus lacks.
+		"any info on russia's rare earth deposits?": "rare earth deposits far exceed",
+		"is russia's rare earth offer legit?":       "potentially viable alternative",
 	} {
 		ans, err := e.answerer.Answer(ctx, q)
 		if err != nil {
