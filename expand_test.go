@@ -31,7 +31,7 @@ func TestExpandDropsFiller(t *testing.T) {
 	if len(got) != 1 || got[0][0] != "sanctions" {
 		t.Errorf("concepts = %q, want sanctions alone", got)
 	}
-	if got, _ := alternatives(t, a, "lowkey prolly need the sanctions asap dude, smh"); len(got) != 1 || got[0][0] != "sanctions" {
+	if got, _ := alternatives(t, a, "lowkey prolly need the sanctions asap dude, smh, fwiw, info pls"); len(got) != 1 || got[0][0] != "sanctions" {
 		t.Errorf("concepts = %q, want sanctions alone (chat slang dropped)", got)
 	}
 	if got, _ := alternatives(t, a, "what year did it happen befor the sanctions"); len(got) != 1 {

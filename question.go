@@ -36,6 +36,8 @@ var contractions = map[string]string{
 	"yr": "year", "yrs": "years", "b/c": "because", "n": "and", "&": "and", "gonna": "going to",
 	"wanna": "want to", "gotta": "got to", "avg": "average", "max": "maximum", "min": "minimum",
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
+	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
+	"mgmt": "management",
 }
 
 // CleanQuestion turns a question as typed in Discord into plain text:
@@ -119,7 +121,8 @@ var filler = setOf(
 	"yall", "kinda", "sorta", "dunno", "gimme", "lemme", "okey", "thanx", "thnx", "wassup", "ya",
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
-	"srsly", "ikr", "istg", "info", "infos", "deets",
+	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
+	"tysm",
 )
 
 // stopWords are the longer function words of English, which the index
