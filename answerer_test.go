@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -542,4 +544,39 @@ func TestAnswerMinConfidence(t *testing.T) {
 		t.Errorf("Answer(%q) just above its confidence %.2f = %d citations, %d closest (abstained %v), want abstention with closest passages",
 			q, low.Confidence, len(high.Citations), len(high.Closest), high.Abstained)
 	}
+}
+
+// FuzzAnswer: whatever a member types, Answer returns without panicking,
+// with a confidence between 0 and 1, and every excerpt it shows (or quotes
+// as closest) is a verbatim, non-empty substring of the passage it cites.
+func FuzzAnswer(f *testing.F) {
+	for _, q := range []string{
+		"why can't Russia replace China?",
+		"<@1> hey bot, is the 2.5bn loan legit?? 🤔",
+		"what about the $7.5k credit b4 2031 lol",
+		"'24 9999999999999999999999k 0k .5m 1e9bn",
+		"**REE** > `Ga` ||Ge|| [x](https://e.x) sourdough",
+		"",
+	} {
+		f.Add(q)
+	}
+	s := testCorpus()
+	a := NewAnswerer(s, testVocab, Options{ClosestConfidence: 0.01})
+	f.Fuzz(func(t *testing.T, q string) {
+		ans, err := a.Answer(context.Background(), q)
+		if err != nil {
+			if errors.Is(err, ErrQuestionTooLong) || errors.Is(err, ErrEmptyQuestion) {
+				return
+			}
+			t.Fatalf("Answer(%q): %v", q, err)
+		}
+		if ans.Confidence < 0 || ans.Confidence > 1 || math.IsNaN(ans.Confidence) {
+			t.Errorf("Answer(%q) confidence %v, want 0 to 1", q, ans.Confidence)
+		}
+		for _, c := range append(append(slices.Clone(ans.Citations), ans.More...), ans.Closest...) {
+			if c.Excerpt == "" || !strings.Contains(passageText(s, c.PassageID), c.Excerpt) {
+				t.Errorf("Answer(%q) excerpt %q is not in passage %s", q, c.Excerpt, c.PassageID)
+			}
+		}
+	})
 }
