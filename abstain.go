@@ -26,9 +26,10 @@ import (
 
 // unstatedShare is the part of its share of the question a window counts
 // for, in the confidence, when its passage, title and headings lack a
-// year the question names. On the development split every value from 0.3 to 0.7
-// declines the same off-topic questions and no answerable one more, on
-// eval/fresh/fn.yaml every value from 0.3 to 0.5; 0.5 holds for both.
+// year the question names. On the development split every value from 0.3
+// to 0.7 declines the same off-topic questions and no answerable one
+// more, on eval/fresh/fn.yaml every value from 0.3 to 0.5; 0.5 holds for
+// both.
 const unstatedShare = 0.5
 
 // confidence returns the best share of the question a candidate holds

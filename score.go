@@ -137,12 +137,15 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 		if len(sents) == 0 {
 			continue
 		}
-		var ctx [3]float64
-		if !a.opts.Off.Has(FeatureContext) {
-			var passage []string
+		years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
+		var passage []string // the passage's terms, when context or years need them
+		if years || !a.opts.Off.Has(FeatureContext) {
 			for _, s := range sents {
 				passage = append(passage, s.terms...)
 			}
+		}
+		var ctx [3]float64
+		if !a.opts.Off.Has(FeatureContext) {
 			ctx[0], _ = q.cover(passage)
 			ctx[1], _ = q.cover(a.docTerms(h))
 			ctx[2], _ = q.cover(a.cachedTerms("s\x00"+h.Passage.Section, h.Passage.Section))
@@ -150,14 +153,7 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 				best[i] = math.Max(best[i], ctx[i])
 			}
 		}
-		unstated := false
-		if len(q.years) > 0 && !a.opts.Off.Has(FeatureYears) {
-			var terms []string
-			for _, s := range sents {
-				terms = append(terms, s.terms...)
-			}
-			unstated = !q.statesYears(append(terms, a.docTerms(h)...))
-		}
+		unstated := years && !q.statesYears(slices.Concat(passage, a.docTerms(h)))
 		for _, w := range windows(h.Passage.Text, h.Passage.Kind, sents, a.opts.MaxExcerpt, !a.opts.Off.Has(FeatureTwoSentences)) {
 			terms := w.terms(sents)
 			cov, matched := q.cover(terms)
