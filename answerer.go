@@ -3,7 +3,6 @@ package chokepoint
 import (
 	"context"
 	"fmt"
-	"slices"
 )
 
 // An answer is made in stages, one file each:
@@ -244,11 +243,7 @@ func (a *Answerer) cachedTerms(key, text string) []string {
 	if v, ok := a.cache.get(key, text); ok {
 		return v.([]string)
 	}
-	var terms []string
-	for _, t := range a.s.Analyze(text) {
-		terms = append(terms, t.Term)
-	}
-	terms = slices.Clip(terms)
+	terms := termsOf(a.s.Analyze(text))
 	a.cache.put(key, text, terms)
 	return terms
 }

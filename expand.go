@@ -232,10 +232,7 @@ func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) b
 		}
 		for k := 3; k <= len(w)-2; k++ {
 			l, r := a.s.Analyze(w[:k]), a.s.Analyze(w[k:])
-			var key []string
-			for _, t := range append(l, r...) {
-				key = append(key, t.Term)
-			}
+			key := termsOf(append(l, r...))
 			// Each half is a word, or a stop word the index drops ("off").
 			if len(l) <= 1 && len(r) <= 1 && len(key) > 0 {
 				splits = append(splits, split{i, w[:k] + " " + w[k:], key})

@@ -55,10 +55,7 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 		if k, ok := analysed[term]; ok {
 			return k
 		}
-		var out []string
-		for _, t := range analyze(term) {
-			out = append(out, t.Term)
-		}
+		out := termsOf(analyze(term))
 		analysed[term] = out
 		return out
 	}
