@@ -116,6 +116,9 @@ const (
 	// FeatureWholePassage quotes a short passage whole rather than cut to
 	// its best window.
 	FeatureWholePassage
+	// FeatureNameShape weighs an unknown word as a name only when it looks like
+	// one; other words the word list lacks weigh less.
+	FeatureNameShape
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -132,6 +135,7 @@ var FeatureNames = []struct {
 	{"why-not subject and lack", FeatureWhyNot},
 	{"named years", FeatureYears},
 	{"short passages whole", FeatureWholePassage},
+	{"names by their look", FeatureNameShape},
 }
 
 // Has reports whether f holds every feature of g.

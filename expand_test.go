@@ -89,6 +89,33 @@ func TestExpandWeighsUnknownNames(t *testing.T) {
 	if err != nil || !ans.Abstained {
 		t.Errorf("Answer about Zimbabwe = %v (%v), want a declined answer", excerpts(ans.Citations), err)
 	}
+	// A word that does not look like a name weighs less than one that
+	// does, however the name is typed; without the feature, as much.
+	for _, tt := range []struct {
+		off  Features
+		want float64 // × the sanctions weight
+	}{{0, unknownWordWeight}, {FeatureNameShape, unknownNameWeight}} {
+		_, ex := alternatives(t, NewAnswerer(testCorpus(), v, Options{Off: tt.off}), "sanctions prelim hafnium zimbabwe")
+		got := map[string]float64{}
+		for _, c := range ex.Concepts {
+			got[c.Alternatives[0].Text] = c.Weight / ex.Concepts[0].Weight
+		}
+		if got["prelim"] != tt.want || got["hafnium"] != unknownNameWeight || got["zimbabwe"] != unknownNameWeight {
+			t.Errorf("Off=%v: weights over sanctions' = %v, want prelim %v, hafnium and zimbabwe %v", tt.off, got, tt.want, unknownNameWeight)
+		}
+	}
+}
+
+func TestLooksLikeName(t *testing.T) {
+	for w, want := range map[string]bool{
+		"Zimbabwe": true, "zimbabwe": true, "venezuela's": true, "BYD": true, "sc6": true, "hafnium": true,
+		"coltan": true, "april": true, "outta": false, "prelim": false, "btwn": false, "dinkum": false,
+		"2024": true, "": false,
+	} {
+		if got := looksLikeName(w); got != want {
+			t.Errorf("looksLikeName(%q) = %v, want %v", w, got, want)
+		}
+	}
 }
 
 // TestExpandKeepsAcronymsApart: stemming makes "NDS" (the stockpile) and

@@ -1,0 +1,48 @@
+package chokepoint
+
+import (
+	"strings"
+	"unicode"
+)
+
+// A question's word the corpus never uses and the word list does not know
+// is a name (of a country, a company, a mineral the corpus does not
+// cover) or chat the list lacks ("outta", "prelim", "btwn"). Only the
+// first says the question is about something else; so only a word that
+// looks like a name weighs as one (weigh).
+
+// looksLikeName reports whether surface, a word as the question typed it,
+// looks like a name: typed with a capital or with a digit after its first
+// character ("Zimbabwe", "BYD", "SC6", a number such as "1973"), or a
+// place, demonym, element, mineral, month or weekday however it is typed.
+func looksLikeName(surface string) bool {
+	for i, r := range surface {
+		if unicode.IsUpper(r) || i > 0 && unicode.IsDigit(r) {
+			return true
+		}
+	}
+	w := strings.TrimSuffix(strings.ToLower(surface), "'s")
+	return places[w] || materials[w] || w != "" && months[strings.ToUpper(w[:1])+w[1:]]
+}
+
+// materials are the elements up to plutonium and the ores and minerals of
+// the critical-minerals trade, in lower case.
+var materials = setOf(
+	"hydrogen", "helium", "lithium", "beryllium", "boron", "carbon", "nitrogen", "oxygen", "fluorine",
+	"neon", "sodium", "magnesium", "aluminium", "aluminum", "silicon", "phosphorus", "sulfur", "sulphur",
+	"chlorine", "argon", "potassium", "calcium", "scandium", "titanium", "vanadium", "chromium",
+	"manganese", "iron", "cobalt", "nickel", "copper", "zinc", "gallium", "germanium", "arsenic",
+	"selenium", "bromine", "krypton", "rubidium", "strontium", "yttrium", "zirconium", "niobium",
+	"molybdenum", "technetium", "ruthenium", "rhodium", "palladium", "silver", "cadmium", "indium", "tin",
+	"antimony", "tellurium", "iodine", "xenon", "caesium", "cesium", "barium", "lanthanum", "cerium",
+	"praseodymium", "neodymium", "promethium", "samarium", "europium", "gadolinium", "terbium",
+	"dysprosium", "holmium", "erbium", "thulium", "ytterbium", "lutetium", "hafnium", "tantalum",
+	"tungsten", "rhenium", "osmium", "iridium", "platinum", "gold", "mercury", "thallium", "lead",
+	"bismuth", "polonium", "astatine", "radon", "francium", "radium", "actinium", "thorium",
+	"protactinium", "uranium", "neptunium", "plutonium",
+	"coltan", "fluorspar", "fluorite", "spodumene", "bauxite", "alumina", "monazite", "bastnaesite",
+	"xenotime", "cassiterite", "wolframite", "scheelite", "chromite", "ilmenite", "rutile", "zircon",
+	"graphite", "phosphate", "potash", "borate", "barite", "tantalite", "columbite", "pyrochlore",
+	"lepidolite", "petalite", "laterite", "magnetite", "hematite", "chalcopyrite", "molybdenite",
+	"stibnite", "vermiculite", "uraninite", "kaolin",
+)
