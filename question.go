@@ -37,7 +37,7 @@ var contractions = map[string]string{
 	"wanna": "want to", "gotta": "got to", "avg": "average", "max": "maximum", "min": "minimum",
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
-	"mgmt": "management",
+	"mgmt": "management", "btwn": "between", "wld": "would", "cld": "could", "shld": "should",
 }
 
 // CleanQuestion turns a question as typed in Discord into plain text:
@@ -122,7 +122,7 @@ var filler = setOf(
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
 	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
-	"tysm",
+	"tysm", "atm",
 )
 
 // stopWords are the longer function words of English, which the index

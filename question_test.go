@@ -19,6 +19,7 @@ func TestCleanQuestion(t *testing.T) {
 		{"whats the price, u know?", "what's the price, you know?"},
 		{"gonna ban it?", "going to ban it?"},
 		{"did smth change b4 the ban tmrw", "did something change before the ban tomorrow"},
+		{"the gap btwn them wld grow", "the gap between them would grow"},
 		{"doesn’t it?", "doesn't it?"},
 		{"<:thinking:123456> <a:party:9> :thinking: ok", "ok"},
 		{"line one\nline two", "line one line two"},

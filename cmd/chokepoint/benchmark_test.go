@@ -84,7 +84,7 @@ var fresh = map[string]struct {
 	"fu.yaml": {seedOnly: true, top1: 18, top3: 23, declinedRight: 3, declinedWrong: 0},
 	"fn.yaml": {top1: 26, top3: 32, declinedRight: 9, declinedWrong: 0},
 	"fc.yaml": {top1: 16, top3: 22, declinedRight: 5, declinedWrong: 0},
-	"fd.yaml": {top1: 27, top3: 33, declinedRight: 8, declinedWrong: 0},
+	"fd.yaml": {top1: 28, top3: 35, declinedRight: 8, declinedWrong: 0},
 }
 
 // TestFreshQuestions scores the fresh question sets on the benchmark's
