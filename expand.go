@@ -62,6 +62,9 @@ func (c concept) texts() []string {
 // corpus's statistics. Words of the question that only say which type of
 // answer it wants (t) are left out.
 func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concept, TermStats, error) {
+	if !a.opts.Off.Has(FeatureFiller) {
+		q = maskFillerPhrases(q)
+	}
 	toks := a.s.Analyze(q)
 	var terms []string
 	var surfaces []string
@@ -71,7 +74,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			if w == "much" || w == "many" {
 				continue
 			}
-		} else if filler[w] || typeWords[t][w] || isStopTypo(w) {
+		} else if filler[w] || typeWords[t][w] || isStopTypo(w) || len(terms) == 0 && openers[w] {
 			continue
 		}
 		terms = append(terms, tok.Term)

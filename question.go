@@ -122,8 +122,69 @@ var filler = setOf(
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
 	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
-	"tysm", "atm",
+	"tysm", "atm", "innit", "tbf",
 )
+
+// fillerPhrases are chat phrases whose words are content elsewhere ("the
+// bottom line of a balance sheet", "a price cap"): the phrase is filler
+// where it stands as a clause of its own, opening or closing the question
+// or set off by punctuation ("bottom line, is it real?", "…is $60, no
+// cap").
+var fillerPhrases = []string{
+	"to be fair", "to be honest", "bottom line", "long story short", "at the end of the day",
+	"in a nutshell", "out of curiosity", "for real", "no cap", "not gonna lie", "not going to lie",
+	"in your opinion", "if you ask me", "real talk", "big picture",
+}
+
+// maskFillerPhrases blanks every filler phrase of q that stands as a
+// clause (see fillerPhrases), keeping q's length so that offsets into it
+// still hold.
+func maskFillerPhrases(q string) string {
+	lower := strings.ToLower(q)
+	if len(lower) != len(q) {
+		return q // a rune changed width in lower case: leave q be
+	}
+	b := []byte(q)
+	for _, p := range fillerPhrases {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(p)
+			whole := (i == 0 || !isWordByte(lower[i-1])) && (end == len(lower) || !isWordByte(lower[end]))
+			if whole && (clauseEdge(lower[:i], true) || clauseEdge(lower[end:], false)) {
+				for k := i; k < end; k++ {
+					b[k] = ' '
+				}
+			}
+			from = end
+		}
+	}
+	return string(b)
+}
+
+// clauseEdge reports whether s, the text before (before is true) or after
+// a phrase, ends or starts a clause there: nothing but spaces, or
+// punctuation, stands between the phrase and the clause's edge.
+func clauseEdge(s string, before bool) bool {
+	if before {
+		s = strings.TrimRight(s, " ")
+		return s == "" || strings.ContainsRune(",;:.!?-(", rune(s[len(s)-1]))
+	}
+	s = strings.TrimLeft(s, " ")
+	return s == "" || strings.ContainsRune(",;:.!?-)", rune(s[0]))
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' || c >= 0x80
+}
+
+// openers are words that open a chat message as filler ("wait, why…",
+// "right so…", "real question: …") but are content later in it ("the wait
+// for a licence", "the right to mine").
+var openers = setOf("wait", "right", "alright", "real", "serious", "honest", "random", "dumb", "stupid")
 
 // stopWords are the longer function words of English, which the index
 // drops: a word one typo from one of them ("befor", "becuase") is that

@@ -78,3 +78,18 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskFillerPhrases(t *testing.T) {
+	for in, want := range map[string]string{
+		"to be fair, is it legit":        "          , is it legit",
+		"Bottom line: who pays the cap?": "           : who pays the cap?",
+		"the bottom line of the balance": "the bottom line of the balance",
+		"no cap, the price cap is $60":   "      , the price cap is $60",
+		"cap no capital":                 "cap no capital",
+		"for really real, for real":      "for really real,         ",
+	} {
+		if got := maskFillerPhrases(in); got != want {
+			t.Errorf("maskFillerPhrases(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

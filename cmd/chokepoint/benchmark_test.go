@@ -86,7 +86,7 @@ var fresh = map[string]struct {
 	"fc.yaml": {top1: 16, top3: 22, declinedRight: 5, declinedWrong: 0},
 	"fd.yaml": {top1: 28, top3: 35, declinedRight: 8, declinedWrong: 0},
 	"fe.yaml": {top1: 25, top3: 30, declinedRight: 7, declinedWrong: 1},
-	"fv.yaml": {seedOnly: true, top1: 18, top3: 20, declinedRight: 1, declinedWrong: 4},
+	"fv.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 1, declinedWrong: 0},
 }
 
 // TestFreshQuestions scores the fresh question sets on the benchmark's
