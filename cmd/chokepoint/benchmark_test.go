@@ -80,13 +80,13 @@ var fresh = map[string]struct {
 	"fa.yaml": {top1: 18, top3: 28, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 23, top3: 30, declinedRight: 4, declinedWrong: 0},
 	"fs.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 3, declinedWrong: 1},
-	"ft.yaml": {seedOnly: true, top1: 15, top3: 21, declinedRight: 4, declinedWrong: 2},
+	"ft.yaml": {seedOnly: true, top1: 16, top3: 21, declinedRight: 4, declinedWrong: 2},
 	"fu.yaml": {seedOnly: true, top1: 18, top3: 23, declinedRight: 3, declinedWrong: 0},
 	"fn.yaml": {top1: 26, top3: 32, declinedRight: 9, declinedWrong: 0},
 	"fc.yaml": {top1: 16, top3: 22, declinedRight: 5, declinedWrong: 0},
 	"fd.yaml": {top1: 28, top3: 35, declinedRight: 8, declinedWrong: 0},
 	"fe.yaml": {top1: 25, top3: 30, declinedRight: 7, declinedWrong: 1},
-	"fv.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 1, declinedWrong: 0},
+	"fv.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 1, declinedWrong: 0},
 }
 
 // TestFreshQuestions scores the fresh question sets on the benchmark's
