@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,7 +123,7 @@ var filler = setOf(
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
 	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
-	"tysm", "atm", "innit", "tbf", "sus",
+	"tysm", "atm", "innit", "tbf", "sus", "sorry", "apologies",
 )
 
 // fillerPhrases are chat phrases whose words are content elsewhere ("the
@@ -136,16 +137,24 @@ var fillerPhrases = []string{
 	"in your opinion", "if you ask me", "real talk", "big picture",
 }
 
+// anywhereFiller are chat phrases that are filler wherever they stand:
+// "how come" asks why (the answer type says so; "come" is no concept),
+// and an apology for not being an expert is not about the corpus.
+var anywhereFiller = []string{
+	"how come", "i'm no expert", "im no expert", "i am no expert", "not an expert", "not expert",
+}
+
 // maskFillerPhrases blanks every filler phrase of q that stands as a
-// clause (see fillerPhrases), keeping q's length so that offsets into it
-// still hold.
+// clause (see fillerPhrases), and every phrase of anywhereFiller, keeping
+// q's length so that offsets into it still hold.
 func maskFillerPhrases(q string) string {
 	lower := strings.ToLower(q)
 	if len(lower) != len(q) {
 		return q // a rune changed width in lower case: leave q be
 	}
 	b := []byte(q)
-	for _, p := range fillerPhrases {
+	for k, p := range slices.Concat(fillerPhrases, anywhereFiller) {
+		anywhere := k >= len(fillerPhrases)
 		for from := 0; ; {
 			i := strings.Index(lower[from:], p)
 			if i < 0 {
@@ -154,7 +163,7 @@ func maskFillerPhrases(q string) string {
 			i += from
 			end := i + len(p)
 			whole := (i == 0 || !isWordByte(lower[i-1])) && (end == len(lower) || !isWordByte(lower[end]))
-			if whole && (clauseEdge(lower[:i], true) || clauseEdge(lower[end:], false)) {
+			if whole && (anywhere || clauseEdge(lower[:i], true) || clauseEdge(lower[end:], false)) {
 				for k := i; k < end; k++ {
 					b[k] = ' '
 				}

@@ -87,6 +87,8 @@ func TestMaskFillerPhrases(t *testing.T) {
 		"no cap, the price cap is $60":   "      , the price cap is $60",
 		"cap no capital":                 "cap no capital",
 		"for really real, for real":      "for really real,         ",
+		"so how come it failed":          "so          it failed",
+		"sorry im no expert, why":        "sorry" + strings.Repeat(" ", 13) + ", why",
 	} {
 		if got := maskFillerPhrases(in); got != want {
 			t.Errorf("maskFillerPhrases(%q) = %q, want %q", in, got, want)
