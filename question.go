@@ -142,6 +142,8 @@ var fillerPhrases = []string{
 // and an apology for not being an expert is not about the corpus.
 var anywhereFiller = []string{
 	"how come", "i'm no expert", "im no expert", "i am no expert", "not an expert", "not expert",
+	"real question", "serious question", "honest question", "random question", "dumb question",
+	"stupid question",
 }
 
 // maskFillerPhrases blanks every filler phrase of q that stands as a
@@ -191,9 +193,9 @@ func isWordByte(c byte) bool {
 }
 
 // openers are words that open a chat message as filler ("wait, why…",
-// "right so…", "real question: …") but are content later in it ("the wait
-// for a licence", "the right to mine").
-var openers = setOf("wait", "right", "alright", "real", "serious", "honest", "random", "dumb", "stupid")
+// "right so…") but are content later in it ("the wait for a licence", "the
+// right to mine").
+var openers = setOf("wait", "right", "alright")
 
 // stopWords are the longer function words of English, which the index
 // drops: a word one typo from one of them ("befor", "becuase") is that

@@ -88,6 +88,7 @@ func TestMaskFillerPhrases(t *testing.T) {
 		"cap no capital":                 "cap no capital",
 		"for really real, for real":      "for really real,         ",
 		"so how come it failed":          "so          it failed",
+		"real question: why":             "             : why",
 		"sorry im no expert, why":        "sorry" + strings.Repeat(" ", 13) + ", why",
 	} {
 		if got := maskFillerPhrases(in); got != want {
