@@ -30,9 +30,9 @@ func TestNamedYear(t *testing.T) {
 	}
 }
 
-// numbersCorpus states 2024 in a passage and 2030 only in another
+// yearsCorpus states 2024 in a passage and 2030 only in another
 // article's title.
-func numbersCorpus() *memSearcher {
+func yearsCorpus() *memSearcher {
 	return &memSearcher{docs: []Document{
 		doc("lithium", "Lithium Demand Review",
 			"Demand", "Lithium demand from battery makers grew by a third in 2024.",
@@ -51,7 +51,7 @@ func TestAnswerNamedYears(t *testing.T) {
 	confidences := func(q string) (on, off float64) {
 		t.Helper()
 		for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureYears}} {
-			ans, err := NewAnswerer(numbersCorpus(), testVocab, o).Answer(ctx, q)
+			ans, err := NewAnswerer(yearsCorpus(), testVocab, o).Answer(ctx, q)
 			if err != nil {
 				t.Fatalf("Answer(%q): %v", q, err)
 			}
@@ -88,7 +88,7 @@ func TestAnswerNamedYears(t *testing.T) {
 
 func TestExplainMarksNamedYears(t *testing.T) {
 	for _, o := range []Options{{}, {Off: FeatureYears}} {
-		ex, err := NewAnswerer(numbersCorpus(), testVocab, o).Explain(context.Background(), "will lithium demand double by 2031?")
+		ex, err := NewAnswerer(yearsCorpus(), testVocab, o).Explain(context.Background(), "will lithium demand double by 2031?")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package chokepoint
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -155,23 +154,26 @@ func maskFillerPhrases(q string) string {
 		return q // a rune changed width in lower case: leave q be
 	}
 	b := []byte(q)
-	for k, p := range slices.Concat(fillerPhrases, anywhereFiller) {
-		anywhere := k >= len(fillerPhrases)
+	mask := func(p string, anywhere bool) {
 		for from := 0; ; {
 			i := strings.Index(lower[from:], p)
 			if i < 0 {
-				break
+				return
 			}
 			i += from
 			end := i + len(p)
 			whole := (i == 0 || !isWordByte(lower[i-1])) && (end == len(lower) || !isWordByte(lower[end]))
 			if whole && (anywhere || clauseEdge(lower[:i], true) || clauseEdge(lower[end:], false)) {
-				for k := i; k < end; k++ {
-					b[k] = ' '
-				}
+				copy(b[i:end], strings.Repeat(" ", end-i))
 			}
 			from = end
 		}
+	}
+	for _, p := range fillerPhrases {
+		mask(p, false)
+	}
+	for _, p := range anywhereFiller {
+		mask(p, true)
 	}
 	return string(b)
 }

@@ -70,9 +70,10 @@ func TestBenchmark(t *testing.T) {
 }
 
 // fresh are the figures reached on eval/fresh/ (written after the engine
-// was frozen; eval/fresh/README.md): fa and fs were then read to find what
-// failed, fb and fu only as totals (ft's failures once, for an experiment
-// that was dropped). fs, ft and fu are asked of the seed article alone.
+// was tuned; eval/fresh/README.md): fa, fs, fn, fd, fv, fw and fo were
+// read to find what failed, fb, fu, fc, fe and fx only as totals (ft's
+// failures once, for an experiment that was dropped). fs, ft, fu, fv, fw
+// and fx are asked of the seed article alone.
 var fresh = map[string]struct {
 	seedOnly                                 bool
 	top1, top3, declinedRight, declinedWrong int
