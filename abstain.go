@@ -8,7 +8,8 @@ import (
 
 // Stage 7 of an answer: deciding not to answer. The corpus does not cover
 // a question when the best window holds too small a share of it (its
-// Confidence): the question is then about things the corpus never
+// Confidence, taken over every window scored, so that how windows rank
+// never changes whether the question is answered): the question is then about things the corpus never
 // discusses, or discusses apart. MinConfidence is calibrated on the
 // benchmark's development split (eval/README.md has the table of
 // thresholds against right and wrong abstentions on both splits).
@@ -32,18 +33,13 @@ import (
 // both.
 const unstatedShare = 0.5
 
-// confidence returns the best share of the question a candidate holds
-// (see unstatedShare).
-func confidence(cands []candidate) float64 {
-	best := 0.0
-	for _, c := range cands {
-		cov := c.coverage
-		if c.unstated {
-			cov *= unstatedShare
-		}
-		best = max(best, cov)
+// share returns the share of the question c counts for in the confidence:
+// its coverage, less when it lacks a named year (see unstatedShare).
+func (c candidate) share() float64 {
+	if c.unstated {
+		return c.coverage * unstatedShare
 	}
-	return best
+	return c.coverage
 }
 
 // namedYear reports whether text is a year (1900 to 2099). Only years

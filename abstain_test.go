@@ -3,6 +3,7 @@ package chokepoint
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -103,5 +104,34 @@ func TestExplainMarksNamedYears(t *testing.T) {
 		if !found {
 			t.Errorf("Explain (Off=%v) has no concept 2031: %+v", o.Off, ex.Concepts)
 		}
+	}
+}
+
+// TestConfidenceIgnoresRanking checks that the confidence is the best
+// share of the question any window holds, not only of the windows scoring
+// keeps: ranked by length alone, the passage keeps its two longest
+// sentences, neither of which holds as much of the question as the short
+// one between them, and the question must be answered or declined all the
+// same.
+func TestConfidenceIgnoresRanking(t *testing.T) {
+	ctx := context.Background()
+	long := strings.Repeat("Lithium prices fell through a long and oversupplied year, ", 7)
+	s := &memSearcher{docs: []Document{
+		doc("one", "Notes", "", long+"in Chile. Battery makers buy Chilean lithium brine. "+long+"in Argentina."),
+	}}
+	const q = "which lithium do battery makers buy?"
+	confidence := func() float64 {
+		ans, err := NewAnswerer(s, testVocab, Options{MinConfidence: 1e-9}).Answer(ctx, q)
+		if err != nil {
+			t.Fatalf("Answer(%q): %v", q, err)
+		}
+		return ans.Confidence
+	}
+	want := confidence()
+	saved := weights
+	defer func() { weights = saved }()
+	weights = features{Len: 1}
+	if got := confidence(); got != want {
+		t.Errorf("%q: confidence %.3f with windows ranked by length, %.3f as scored; want the same", q, got, want)
 	}
 }

@@ -171,8 +171,8 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Answer, error) 
 	if len(hits) == 0 {
 		return a.abstain(ctx, ans, nil)
 	}
-	cands := a.score(q, hits)
-	ans.Confidence = confidence(cands)
+	cands, conf := a.score(q, hits)
+	ans.Confidence = conf
 	if ans.Confidence < a.opts.MinConfidence {
 		return a.abstain(ctx, ans, cands)
 	}

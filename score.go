@@ -126,10 +126,11 @@ func (f features) dot(w features) float64 {
 // article title's other words for why-questions.
 var weights = features{Cov: 1, Pass: 0.8, Art: 0.75, Sec: 0.2, CovTyp: 0.9, Len: 0.03, Pair: 0.3, List: 0.4, Lack: 0.5, Dense: 0.15}
 
-// score scores every window of every hit and returns the candidates: for
-// each passage its best windows (at most maxWindows, not overlapping), best
-// first overall.
-func (a *Answerer) score(q question, hits []Hit) []candidate {
+// score scores every window of every hit and returns the candidates (for
+// each passage its best windows, at most maxWindows, not overlapping, best
+// first overall) and the confidence: the best share of the question any
+// window holds, whether or not it is among them.
+func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	var all []scored
 	var best [3]float64
 	for rank, h := range hits {
@@ -208,7 +209,9 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 	// Keep each passage's best windows that do not overlap.
 	kept := map[string][]window{}
 	var out []candidate
+	conf := 0.0
 	for _, c := range all {
+		conf = max(conf, c.share())
 		id := c.hit.Passage.ID()
 		ws := kept[id]
 		if len(ws) == maxWindows || slices.ContainsFunc(ws, c.win.overlaps) {
@@ -217,7 +220,7 @@ func (a *Answerer) score(q question, hits []Hit) []candidate {
 		kept[id] = append(ws, c.win)
 		out = append(out, c.candidate)
 	}
-	return out
+	return out, conf
 }
 
 // typedWindows is how many of the best windows matchTypes must get right:
