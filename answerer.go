@@ -119,6 +119,9 @@ const (
 	// FeatureNameShape weighs an unknown word as a name only when it looks like
 	// one; other words the word list lacks weigh less.
 	FeatureNameShape
+	// FeatureFraming reads an excerpt with its article's title and its
+	// section heading: a concept they state counts for the excerpt too.
+	FeatureFraming
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -136,6 +139,7 @@ var FeatureNames = []struct {
 	{"named years", FeatureYears},
 	{"short passages whole", FeatureWholePassage},
 	{"names by their look", FeatureNameShape},
+	{"title and heading frame the excerpt", FeatureFraming},
 }
 
 // Has reports whether f holds every feature of g.
