@@ -1,6 +1,7 @@
 package chokepoint
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -273,7 +274,8 @@ type typoFix struct {
 
 // typoFixes returns, for a one-word concept none of whose alternatives the
 // corpus holds, the corpus words nearest to it: all those at the smallest
-// edit distance found, at most two, most frequent first.
+// edit distance found, at most two, most frequent first. A sound-alike
+// spelling (soundAlikes) counts as one edit.
 func (a *Answerer) typoFixes(ctx context.Context, c concept, st TermStats) ([]typoFix, error) {
 	for _, al := range c.alts {
 		for _, t := range al.key {
@@ -288,6 +290,28 @@ func (a *Answerer) typoFixes(ctx context.Context, c concept, st TermStats) ([]ty
 	near, err := a.s.Near(ctx, c.alts[0].key[0])
 	if err != nil {
 		return nil, fmt.Errorf("near terms: %w", err)
+	}
+	// A word spelt as it sounds ("grafite") is one slip from the word
+	// meant, though two edits.
+	if vs := soundAlikes(c.alts[0].key[0]); len(vs) > 0 {
+		vst, err := a.s.Terms(ctx, vs)
+		if err != nil {
+			return nil, fmt.Errorf("near terms: %w", err)
+		}
+		for _, v := range vs {
+			df := vst.DocFreq[v]
+			if df == 0 {
+				continue
+			}
+			if i := slices.IndexFunc(near, func(n NearTerm) bool { return n.Term == v }); i >= 0 {
+				near[i].Edits = 1
+			} else {
+				near = append(near, NearTerm{Term: v, Edits: 1, DocFreq: df})
+			}
+		}
+		slices.SortStableFunc(near, func(x, y NearTerm) int {
+			return cmp.Or(cmp.Compare(x.Edits, y.Edits), cmp.Compare(y.DocFreq, x.DocFreq))
+		})
 	}
 	var out []typoFix
 	for _, n := range near {
@@ -396,3 +420,19 @@ func keyDocFreq(key []string, st TermStats) int {
 
 // idf is BM25's inverse document frequency of a term held by df of n units.
 func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
+
+// soundAlikes returns the spellings of t that sound the same with one "f"
+// written "ph" or one "ph" written "f" ("grafit", the stem of "grafite",
+// gives "graphit").
+func soundAlikes(t string) []string {
+	var out []string
+	for i := 0; i < len(t); i++ {
+		switch {
+		case strings.HasPrefix(t[i:], "ph"):
+			out = append(out, t[:i]+"f"+t[i+2:])
+		case t[i] == 'f':
+			out = append(out, t[:i]+"ph"+t[i+1:])
+		}
+	}
+	return out
+}

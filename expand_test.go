@@ -57,6 +57,29 @@ func TestExpandFixesTypos(t *testing.T) {
 	if len(got[0]) != 1 {
 		t.Errorf("bread's alternatives = %q, want none", got[0])
 	}
+	// A word spelt as it sounds is one slip from the word meant, though
+	// two edits: "grafite" is "graphite", ahead of "granite", one edit away
+	// but rarer.
+	s = &memSearcher{docs: []Document{
+		doc("g", "T", "", "China requires permits for graphite exports.", "", "Graphite prices fell.", "", "The granite quarry closed."),
+	}}
+	got, _ = alternatives(t, NewAnswerer(s, Vocabulary{}, Options{}), "grafite exports")
+	if len(got[0]) < 2 || got[0][1] != "graphite" {
+		t.Errorf("grafite's alternatives = %q, want graphite first after itself", got[0])
+	}
+}
+
+func TestSoundAlikes(t *testing.T) {
+	for term, want := range map[string][]string{
+		"grafit":  {"graphit"},
+		"phosfat": {"fosfat", "phosphat"},
+		"sulfur":  {"sulphur"},
+		"nickel":  nil,
+	} {
+		if got := soundAlikes(term); !slices.Equal(got, want) {
+			t.Errorf("soundAlikes(%q) = %q, want %q", term, got, want)
+		}
+	}
 }
 
 func TestExpandDecompounds(t *testing.T) {
