@@ -9,10 +9,11 @@ import (
 // Stage 7 of an answer: deciding not to answer. The corpus does not cover
 // a question when the best window holds too small a share of it (its
 // Confidence, taken over every window scored, so that how windows rank
-// never changes whether the question is answered): the question is then about things the corpus never
-// discusses, or discusses apart. MinConfidence is calibrated on the
-// benchmark's development split (eval/README.md has the table of
-// thresholds against right and wrong abstentions on both splits).
+// never changes whether the question is answered): the question is then
+// about things the corpus never discusses, or discusses apart.
+// MinConfidence is calibrated on the benchmark's development split
+// (README, Quality, has the table of thresholds against right and wrong
+// abstentions on both splits).
 //
 // A window holds less of the question than its share of the words when
 // neither its passage nor its article's title and headings state a year

@@ -303,7 +303,7 @@ func (q question) density(terms []string) float64 {
 // the development-side fresh sets: on the sets of many articles every
 // value gains, 0.7 and 0.75 as much as 1 at top-1 and nearly as much at
 // top-3; from 0.75 the seed alone, where one title frames every window,
-// starts to lose top-1, so 0.7 (eval/README.md has the figures). Title and
+// starts to lose top-1, so 0.7 (README, Quality, has the figures). Title and
 // heading together gain more than either alone. Only the ranking reads
 // it: the confidence counts what the window itself holds.
 const framedShare = 0.7
