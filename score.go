@@ -137,6 +137,8 @@ var weights = features{Cov: 1, Pass: 0.8, Art: 0.75, Sec: 0.2, CovTyp: 0.9, Len:
 func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	var all []scored
 	var best [3]float64
+	useContext, useFraming := !a.opts.Off.Has(FeatureContext), !a.opts.Off.Has(FeatureFraming)
+	titles := map[string][]float64{} // per document, what its title states (frame)
 	for rank, h := range hits {
 		sents := a.passageSentences(h.Passage)
 		if len(sents) == 0 {
@@ -144,23 +146,28 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 		}
 		years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
 		var passage []string // the passage's terms, when context or years need them
-		if years || !a.opts.Off.Has(FeatureContext) {
+		if years || useContext {
 			for _, s := range sents {
 				passage = append(passage, s.terms...)
 			}
 		}
+		var sec float64     // the section heading's share of the question
+		var inSec []float64 // per concept, what the heading states
+		if useContext || useFraming {
+			sec, inSec = q.cover(a.cachedTerms("s\x00"+h.Passage.Section, h.Passage.Section))
+		}
 		var ctx [3]float64
-		if !a.opts.Off.Has(FeatureContext) {
+		if useContext {
 			ctx[0], _ = q.cover(passage)
 			ctx[1], _ = q.cover(a.docTerms(h))
-			ctx[2], _ = q.cover(a.cachedTerms("s\x00"+h.Passage.Section, h.Passage.Section))
+			ctx[2] = sec
 			for i := range ctx {
 				best[i] = math.Max(best[i], ctx[i])
 			}
 		}
 		var frame []float64 // per concept, the weight of the alternative title or heading states
-		if !a.opts.Off.Has(FeatureFraming) {
-			frame = a.frame(q, h)
+		if useFraming {
+			frame = a.frame(q, h, inSec, titles)
 		}
 		unstated := years && !q.statesYears(slices.Concat(passage, a.docTerms(h)))
 		for _, w := range windows(h.Passage.Text, h.Passage.Kind, sents, a.opts.MaxExcerpt, !a.opts.Off.Has(FeatureTwoSentences)) {
@@ -309,15 +316,22 @@ func (q question) density(terms []string) float64 {
 const framedShare = 0.7
 
 // frame returns, per concept of q, the weight of the best alternative that
-// h's article title or section heading states (0 when neither does). The
-// two are read apart, so no phrase runs from one into the other.
-func (a *Answerer) frame(q question, h Hit) []float64 {
-	_, title := q.cover(a.cachedTerms("t\x00"+h.Passage.DocID, h.Title))
-	_, sec := q.cover(a.cachedTerms("s\x00"+h.Passage.Section, h.Passage.Section))
-	for k := range title {
-		title[k] = max(title[k], sec[k])
+// h's article title or section heading states (0 when neither does); inSec
+// is the heading's, as cover returns it. The two are read apart, so no
+// phrase runs from one into the other. titles keeps each document's
+// title's, so that the passages of one article read it once.
+func (a *Answerer) frame(q question, h Hit, inSec []float64, titles map[string][]float64) []float64 {
+	id := h.Passage.DocID
+	title, ok := titles[id]
+	if !ok {
+		_, title = q.cover(a.cachedTerms("t\x00"+id, h.Title))
+		titles[id] = title
 	}
-	return title
+	out := make([]float64, len(title))
+	for k := range out {
+		out[k] = max(title[k], inSec[k])
+	}
+	return out
 }
 
 // framed returns the share of the question that a window holding matched
