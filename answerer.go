@@ -122,6 +122,9 @@ const (
 	// FeatureFraming reads an excerpt with its article's title and its
 	// section heading: a concept they state counts for the excerpt too.
 	FeatureFraming
+	// FeatureQuantityKinds tells a question asking for a share, a sum of
+	// money or a span of time from one asking for any quantity.
+	FeatureQuantityKinds
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -140,6 +143,7 @@ var FeatureNames = []struct {
 	{"short passages whole", FeatureWholePassage},
 	{"names by their look", FeatureNameShape},
 	{"title and heading frame the excerpt", FeatureFraming},
+	{"kinds of quantity", FeatureQuantityKinds},
 }
 
 // Has reports whether f holds every feature of g.
@@ -204,7 +208,7 @@ func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (questi
 	if err != nil {
 		return question{}, nil, err
 	}
-	t := classify(clean)
+	t := classify(clean, !a.opts.Off.Has(FeatureQuantityKinds))
 	cs, _, err := a.expand(ctx, clean, t)
 	if err != nil {
 		return question{}, nil, fmt.Errorf("expand %q: %w", clean, err)
@@ -294,7 +298,7 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 	if err != nil {
 		return Explanation{}, err
 	}
-	t := classify(clean)
+	t := classify(clean, !a.opts.Off.Has(FeatureQuantityKinds))
 	cs, _, err := a.expand(ctx, clean, t)
 	if err != nil {
 		return Explanation{}, fmt.Errorf("expand %q: %w", clean, err)

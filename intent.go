@@ -30,10 +30,16 @@ const (
 	// typeDefinition asks what something is ("what even is black mass?"):
 	// its answer says what the thing is.
 	typeDefinition
+	// typeShare, typeMoney and typeDuration are quantities of a kind: a
+	// share of a whole ("what % of…", "how dependent was…"), an amount of
+	// money ("how much did it cost"), a span of time ("how long…").
+	typeShare
+	typeMoney
+	typeDuration
 )
 
 func (t answerType) String() string {
-	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack", "definition"}[t]
+	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack", "definition", "share", "money", "duration"}[t]
 }
 
 // typePatterns are tried in order on the lower-cased question; the first
@@ -54,12 +60,17 @@ var typePatterns = []struct {
 var negation = regexp.MustCompile(`n't\b|\b(?:not|cannot|never|no longer)\b`)
 
 // classify returns the type of answer the cleaned question q asks for.
-func classify(q string) answerType {
+// With kinds, a quantity question that says which kind of quantity it
+// wants (quantityKind) gets that kind's type.
+func classify(q string, kinds bool) answerType {
 	l := strings.ToLower(q)
 	for _, p := range typePatterns {
 		if p.re.MatchString(l) {
 			if p.t == typeReason && negation.MatchString(l) {
 				return typeLack
+			}
+			if p.t == typeQuantity && kinds {
+				return quantityKind(l)
 			}
 			return p.t
 		}
@@ -67,22 +78,64 @@ func classify(q string) answerType {
 	return typeAny
 }
 
+// quantityKind returns the kind of quantity the lower-cased quantity
+// question l asks for, when its words say (kindAsked): "how much of the
+// world's gallium…" wants a share, and a window saying "about 6,000 metres
+// deep" holds a quantity but not that one. Kinds are tried in order, so
+// "what share of the cost…" wants a share; a question that names no kind
+// stays typeQuantity.
+func quantityKind(l string) answerType {
+	for _, t := range []answerType{typeShare, typeDuration, typeMoney} {
+		if kindAsked[t].MatchString(l) {
+			return t
+		}
+	}
+	return typeQuantity
+}
+
+// kindAsked match, in a lower-cased quantity question, the words that ask
+// for a kind of quantity.
+var kindAsked = map[answerType]*regexp.Regexp{
+	typeShare:    regexp.MustCompile(`\bwhat (?:share|percentage|percent|proportion|fraction|portion|part)\b|%|\bper ?cent|\bpercentage|\bhow (?:dependent|dependant|reliant|relient)\b|\bhow much of\b`),
+	typeDuration: regexp.MustCompile(`\bhow long\b|\bhow many (?:years|months|weeks|days|decades)\b`),
+	typeMoney:    regexp.MustCompile(`\bcost(?:s|ing)?\b|\bspen[dt]\b|\bspending\b|\bpa(?:y|id)\b|\bprices?\b|\bworth\b|\bmoney\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ing|ment)?\b|\blen[dt]\b|\bloan\b|\bgrant\b|\bbudget\b|\bvalu(?:e|ed|ation)\b|\brevenue\b|\bprofit\b|\bsubsid(?:y|ies)\b|\$|€|£`),
+}
+
+// kindRE match, in a window, a quantity of each kind: a percentage or a
+// fraction; a sum of money (a currency sign or word); a span of time, or
+// a year something runs until.
+var kindRE = map[answerType]*regexp.Regexp{
+	typeShare:    regexp.MustCompile(`(?i)\d\s?(?:%|per ?cent|percent)|\b(?:half|a third|one[- ]third|two[- ]thirds|a quarter|one[- ]quarter|three[- ]quarters|a fifth|a tenth|\w+ (?:percent|per cent)|majority|most of|nearly all|almost all|all of)\b`),
+	typeMoney:    regexp.MustCompile(`(?i)[$€£¥₹]\s?\d|\b(?:US|A|C|NZ|HK)\$|\b(?:dollars|euros|yuan|yen|rupees|crore|lakh|roubles|rubles)\b`),
+	typeDuration: regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a few|several|a couple of|a|an)(?:[- ]\w+)?[- ](?:years?|months?|weeks?|days?|decades?|hours?)\b|\b(?:until|through|till|to) (?:(?:January|February|March|April|May|June|July|August|September|October|November|December) )?(?:19|20)\d\d\b`),
+}
+
 // typeWords are the words that only say which type is asked for ("what
 // year", "how much"): dropped from the question's concepts once the type is
 // known, since the answer says "in 2023", not "in the year 2023".
 var typeWords = map[answerType]map[string]bool{
 	typeDate:     setOf("year", "years", "date", "dates", "month", "months", "day", "time", "when"),
-	typeQuantity: setOf("much", "many", "big", "large", "high", "share", "percentage", "percent", "proportion", "fraction", "portion", "amount", "number", "figure", "level", "size", "sum"),
+	typeQuantity: quantityWords,
+	typeShare:    quantityWords,
+	typeMoney:    quantityWords,
+	typeDuration: durationWords,
 	typeName:     setOf("person", "company", "companies", "firm", "firms", "official", "name"),
 	typePlace:    setOf("country", "countries", "region", "regions", "place", "places", "nation", "nations", "located", "location"),
 }
 
+// quantityWords say that a quantity is asked for, durationWords that a
+// span of time is.
+var quantityWords = setOf("much", "many", "big", "large", "high", "share", "percentage", "percent", "proportion", "fraction", "portion", "amount", "number", "figure", "level", "size", "sum")
+
+var durationWords = setOf("much", "many", "long", "amount", "number", "figure", "time", "years", "months", "weeks", "days")
+
 var (
 	monthRE = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`)
 	yearRE  = regexp.MustCompile(`\b(?:1[89]\d\d|20\d\d)s?\b|\bQ[1-4]\b|\b(?:last|next|this) (?:year|month|week|decade|spring|summer|autumn|fall|winter)\b|\b(?:mid|early|late)-?(?:19|20)\d\d`)
-	// A quantity: a number with a unit, a percentage, money, a scale word
-	// or a multiple.
-	quantityRE   = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\d\s?(?:%|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several hundred|a few hundred|a thousand|a million|a billion)(?:[- ](?:to|or)[- ]\w+)?\s+(?:hundred|thousand|million|billion|tonnes?|tons|kilograms?|kilogram|grams?|percent|per cent|years|months|weeks|days|times|vessels|ships|companies|plants|mines|projects|workers)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|tenfold|dozens?|hundreds|thousands|millions|billions)\b`)
+	// A quantity: a number with a unit (of mass, energy, length, area,
+	// volume, temperature, money…), a percentage, a scale word or a
+	// multiple.
+	quantityRE   = regexp.MustCompile(`(?i)[$€£¥₹]\s?\d|\d\s?(?:%|°|per ?cent|percent|-fold|fold|x\b|times\b|kg\b|kilo|tonnes?\b|tons?\b|t\b|kt\b|mt\b|gw\b|mw\b|gwh\b|twh\b|kwh\b|mwh\b|kw\b|ppm\b|km\b|miles?\b|bn\b|m\b|b\b)|\d[\d,.]*\s+(?:million|billion|trillion|thousand|hundred|crore|lakh|tonnes?|tons|metric|kilograms?|grams|pounds|ounces|barrels|(?:kilo|mega|giga|tera)?watt|(?:kilo)?met(?:er|re)s|hectares|acres|square|cubic|litres|liters|gallons|degrees|rupees|roubles|rubles|won|per ?cent|percent|percentage points?|points|dollars|euros|yuan|yen|years?|months?|days|weeks|workers|jobs|mines|plants|companies|times)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several hundred|a few hundred|a thousand|a million|a billion)(?:[- ](?:to|or)[- ]\w+)?\s+(?:hundred|thousand|million|billion|tonnes?|tons|kilograms?|kilogram|grams?|percent|per cent|years|months|weeks|days|times|vessels|ships|companies|plants|mines|projects|workers)\b|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth|twice|double|triple|tripled|doubled|quadrupled|(?:two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand)fold|dozens?|hundreds|thousands|millions|billions)\b`)
 	bareNumberRE = regexp.MustCompile(`\b\d[\d,.]*\b`)
 )
 
@@ -109,6 +162,13 @@ func typeMatch(t answerType, text string, asked map[string]bool, analyze func(st
 			}
 		}
 		return 0
+	case typeShare, typeMoney, typeDuration:
+		// A quantity of another kind is weak evidence: the kind may be
+		// written in a way kindRE does not know.
+		if kindRE[t].MatchString(text) {
+			return 1
+		}
+		return 0.5 * typeMatch(typeQuantity, text, asked, analyze)
 	case typeName:
 		return nameMatch(text, asked, analyze)
 	case typePlace:

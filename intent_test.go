@@ -14,10 +14,18 @@ func TestClassify(t *testing.T) {
 		{"when did the ban start", typeDate},
 		{"gallium ban date?", typeDate},
 		{"what year was IREL founded", typeDate},
-		{"how much did the plant cost", typeQuantity},
-		{"what share of magnets does China make", typeQuantity},
-		{"how dependent was Japan on China", typeQuantity},
+		{"how much did the plant cost", typeMoney},
+		{"what share of magnets does China make", typeShare},
+		{"how dependent was Japan on China", typeShare},
+		{"how much of the worlds gallium comes outta china", typeShare},
+		{"what % of world mining is china", typeShare},
+		{"how much eu money went to the magnet factory", typeMoney},
+		{"how much is the program worth", typeMoney},
+		{"how long can mofcom sit on an application", typeDuration},
+		{"how many years of feed is in the stockpile", typeDuration},
+		{"how long ago did the ban start", typeDate},
 		{"what purity do the oxides reach", typeQuantity},
+		{"how many tankers are in the fleet", typeQuantity},
 		{"who runs the fund", typeName},
 		{"which central asian country is a big Sb producer", typePlace},
 		{"which US law is TMC using", typeName},
@@ -26,9 +34,13 @@ func TestClassify(t *testing.T) {
 		{"what does SC6 mean", typeDefinition},
 		{"does the EU fine companies", typeAny},
 	} {
-		if got := classify(tc.q); got != tc.want {
+		if got := classify(tc.q, true); got != tc.want {
 			t.Errorf("classify(%q) = %v, want %v", tc.q, got, tc.want)
 		}
+	}
+	// Without kinds, every quantity question asks for any quantity.
+	if got := classify("how much did the plant cost", false); got != typeQuantity {
+		t.Errorf("classify without kinds = %v, want %v", got, typeQuantity)
 	}
 }
 
@@ -48,6 +60,21 @@ func TestTypeMatch(t *testing.T) {
 		{typeQuantity, "It holds several hundred vessels.", 1},
 		{typeQuantity, "It has 3 lines.", 0.5},
 		{typeQuantity, "It was built in 2012.", 0},
+		{typeQuantity, "A smelter uses roughly 13 to 15 megawatt-hours of electricity a tonne.", 1},
+		{typeQuantity, "Blocks are sintered at 1,000 to 1,100 °C.", 1},
+		{typeQuantity, "The Cabinet added a ₹1,500 crore scheme.", 1},
+		{typeQuantity, "Prices rose more than twentyfold.", 1},
+		{typeShare, "It mines roughly 69 percent of world output.", 1},
+		{typeShare, "China mines two-thirds of the world's graphite.", 1},
+		{typeShare, "A trial lifts sediment from about 6,000 metres.", 0.5}, // a quantity, not a share
+		{typeShare, "It has 3 lines.", 0.25},
+		{typeShare, "Nothing is measured here.", 0},
+		{typeMoney, "The plant cost more than A$500 million.", 1},
+		{typeMoney, "It added a ₹1,500 crore incentive scheme.", 1},
+		{typeMoney, "The plant makes 25,000 tonnes a year.", 0.5},
+		{typeDuration, "The ministry has up to 45 working days to decide.", 1},
+		{typeDuration, "The exemption runs until 2026.", 1},
+		{typeDuration, "The exemption covers 40% of cells.", 0.5},
 		{typeName, "The plant is run by Kirill Dmitriev, the fund's chief.", 1},
 		{typeName, "It is run by Potanin.", 0}, // a name the question gives is no answer
 		{typeName, "It is run by the state.", 0},
