@@ -265,8 +265,9 @@ func (a *Answerer) cachedTerms(key, text string) []string {
 type Explanation struct {
 	// Question is the question as cleaned.
 	Question string
-	// Type is the kind of answer asked for: "any", "reason", "date",
-	// "quantity", "name" or "place".
+	// Type is the kind of answer asked for: "any", "reason", "lack",
+	// "date", "quantity" (or of a kind: "share", "money", "duration"),
+	// "name", "place" or "definition".
 	Type string
 	// Concepts are the question's concepts, in order.
 	Concepts []ExplainedConcept
