@@ -138,13 +138,13 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	var all []scored
 	var best [3]float64
 	useContext, useFraming := !a.opts.Off.Has(FeatureContext), !a.opts.Off.Has(FeatureFraming)
+	years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
 	titles := map[string][]float64{} // per document, what its title states (frame)
 	for rank, h := range hits {
 		sents := a.passageSentences(h.Passage)
 		if len(sents) == 0 {
 			continue
 		}
-		years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
 		var passage []string // the passage's terms, when context or years need them
 		if years || useContext {
 			for _, s := range sents {
