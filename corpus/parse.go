@@ -24,6 +24,14 @@ const maxTitleLen = 200
 // YAML, no body text) is an error, a *chokepoint.FileError naming the path
 // and, when known, the line. Parse applies no size limit; callers bound data
 // themselves.
+// LoaderVersion is hashed with every article's bytes (Document.Hash), so
+// that an index built by a binary whose loader read articles differently
+// re-reads every article instead of serving passages the new loader would
+// not make. Callers that skip loading when the corpus files are unchanged
+// must also compare it. Change it whenever the loader's output for a given file
+// changes: cleaning, splitting, headings, boilerplate.
+const LoaderVersion = "chokepoint loader 2"
+
 func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""
 	if sidecar != nil {
@@ -138,6 +146,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		Reviews: m.Reviews, Tags: m.Tags,
 	}
 	sum := sha256.New()
+	sum.Write([]byte(LoaderVersion))
 	sum.Write(data)
 	sum.Write(sidecar)
 	doc.Hash = hex.EncodeToString(sum.Sum(nil))

@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
@@ -141,6 +143,13 @@ func TestParseText(t *testing.T) {
 			data:  "Caf\u00c3\u00a9 Notes\n\nItâ€™s the â€œcheapestâ€\u009d option â€” says Jos\u00c3\u00a9.\u00a0 Price\u200b rose â€“ again\u00c2\u00a0today.\n",
 			title: "Café Notes",
 			want:  []string{"P||It’s the “cheapest” option — says José. Price rose – again today."},
+		},
+		{
+			name:  "UTF-8 punctuation read as Windows-874",
+			path:  "h2.txt",
+			data:  "Beijingโs Grip\n\nThe new restrictionsโfirst analyzed by Gracelin Baskaranโextend Chinaโs grip. She said they could โlargely deny export licencesโ to militaries.\n",
+			title: "Beijing’s Grip",
+			want:  []string{"P||The new restrictions—first analyzed by Gracelin Baskaran—extend China’s grip. She said they could “largely deny export licences” to militaries."},
 		},
 		{
 			name:  "CRLF and BOM",
@@ -391,6 +400,16 @@ func TestParseHash(t *testing.T) {
 	if len(a.Hash) != 64 || a.Hash == b.Hash || a.Hash == c.Hash {
 		t.Errorf("hashes %q %q %q: want 64 hex digits, different when file or sidecar differ", a.Hash, b.Hash, c.Hash)
 	}
+	// The loader's version is part of the hash, so an index built by an
+	// older loader sees every article as changed.
+	plain := sha256.Sum256([]byte("T\n\nBody.\n"))
+	if a.Hash == hex.EncodeToString(plain[:]) {
+		t.Errorf("hash %q is the file's bare SHA-256: the loader version is not in it", a.Hash)
+	}
+	versioned := sha256.Sum256([]byte(LoaderVersion + "T\n\nBody.\n"))
+	if a.Hash != hex.EncodeToString(versioned[:]) {
+		t.Errorf("hash %q, want SHA-256 of loader version, file and sidecar", a.Hash)
+	}
 }
 
 func TestSummaryHeadingEndsWithItsList(t *testing.T) {
@@ -406,5 +425,23 @@ func TestSummaryHeadingEndsWithItsList(t *testing.T) {
 	want := []string{"Key Takeaways", "", "Background"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sections = %q, want %q", got, want)
+	}
+}
+
+func TestRepairThaiO(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Thatโs not hype; itโs real, and we donโt know; theyโre, weโve, Iโm, sheโd, youโll", "That’s not hype; it’s real, and we don’t know; they’re, we’ve, I’m, she’d, you’ll"},
+		{"curbsโtungsten and antimonyโwent first", "curbs—tungsten and antimony—went first"},
+		{"prices rose โ again", "prices rose — again"},
+		{"the so-called (โnew territoriesโ) and โoil weapon.โ", "the so-called (“new territories”) and “oil weapon.”"},
+		{"in 2022โ23", "in 2022–23"},
+		{"Restrictionsโsome of them", "Restrictions—some of them"},
+		{"ภาษาไทย โรงเรียน", "ภาษาไทย โรงเรียน"}, // Thai text keeps its vowel
+		{"no mojibake here", "no mojibake here"},
+	}
+	for _, tt := range tests {
+		if got := repairThaiO(tt.in); got != tt.want {
+			t.Errorf("repairThaiO(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -29,6 +29,83 @@ func hasMojibake(s string) bool {
 		strings.Contains(s, "Ã") || strings.Contains(s, "Â")
 }
 
+// thaiO is the character a UTF-8 punctuation mark becomes when its bytes
+// are read as TIS-620 or Windows-874: the lead byte 0xE2 is "โ" (U+0E42)
+// there, and the next two bytes, which name the mark, have no character and
+// are lost. Real pages carry it ("Beijingโs latest restrictionsโfirst
+// analyzed by…"); which mark it was can only be told from its neighbours.
+const thaiO = 'โ'
+
+// isThai reports whether r is in the Thai block. In Thai text "โ" is a
+// leading vowel, always followed by a Thai consonant; anywhere else it is
+// mojibake.
+func isThai(r rune) bool { return r >= 0x0E00 && r <= 0x0E7F }
+
+// repairThaiO puts back the punctuation every mojibake "โ" of s stood for,
+// judged from its neighbours: between a word and a contraction's ending
+// ("Chinaโs", "donโt") an apostrophe; between two numbers an en dash
+// ("2022โ23"); between two words a dash; before a
+// word after a space an opening quote; after a word or mark before a space
+// a closing quote; between spaces a dash. "โ" before a Thai character is
+// left alone.
+func repairThaiO(s string) string {
+	if !strings.ContainsRune(s, thaiO) {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range rs {
+		if r != thaiO {
+			b.WriteRune(r)
+			continue
+		}
+		var prev, next rune = ' ', ' '
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		if isThai(next) {
+			b.WriteRune(r)
+			continue
+		}
+		word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+		switch {
+		case unicode.IsLetter(prev) && contraction(rs[i+1:]):
+			b.WriteRune('’')
+		case unicode.IsDigit(prev) && unicode.IsDigit(next):
+			b.WriteRune('–')
+		case word(prev) && word(next):
+			b.WriteRune('—')
+		case unicode.IsSpace(prev) && unicode.IsSpace(next):
+			b.WriteRune('—')
+		case unicode.IsSpace(prev) || strings.ContainsRune("([{", prev):
+			b.WriteRune('“')
+		default:
+			b.WriteRune('”')
+		}
+	}
+	return b.String()
+}
+
+// contraction reports whether rest starts with the ending of a contraction
+// or possessive ("s", "t", "d", "m", "ll", "re", "ve") and then leaves the
+// word.
+func contraction(rest []rune) bool {
+	for _, end := range []string{"s", "t", "d", "m", "ll", "re", "ve"} {
+		n := len(end)
+		if len(rest) < n || strings.ToLower(string(rest[:n])) != end {
+			continue
+		}
+		if len(rest) == n || !unicode.IsLetter(rest[n]) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkNoteRE matches the accessibility notes scrapers copy from link titles.
 var linkNoteRE = regexp.MustCompile(`\((?i:opens in (?:a )?new (?:tab|window))\)`)
 
@@ -65,6 +142,7 @@ func normalize(text string) []string {
 	if hasMojibake(text) {
 		text = mojibake.Replace(text)
 	}
+	text = repairThaiO(text)
 	text = strings.Map(mapRune, text)
 	text = removeLinkNotes(text)
 	lines := strings.Split(text, "\n")
@@ -135,7 +213,7 @@ func cleanLine(s string) string {
 	if hasMojibake(s) {
 		s = mojibake.Replace(s)
 	}
-	return fold(strings.Map(mapRune, s))
+	return fold(strings.Map(mapRune, repairThaiO(s)))
 }
 
 // indentOf returns the number of leading spaces of a normalised line.

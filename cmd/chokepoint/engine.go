@@ -281,10 +281,11 @@ func rebuildIndex(ctx context.Context, env *environment, cfg Config) (string, co
 const fingerprintFile = "corpus.fingerprint"
 
 // fingerprint hashes the name, size and modification time of every file
-// of fsys, with the settings that change what loading makes of them.
+// of fsys, with the loader's version and the settings that change what
+// loading makes of them.
 func fingerprint(fsys fs.FS, cfg Config) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "scoring=%s max_file_size=%d\n", cfg.Scoring, cfg.MaxFileSize)
+	fmt.Fprintf(h, "loader=%q scoring=%s max_file_size=%d\n", corpus.LoaderVersion, cfg.Scoring, cfg.MaxFileSize)
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
