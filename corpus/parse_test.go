@@ -147,9 +147,9 @@ func TestParseText(t *testing.T) {
 		{
 			name:  "UTF-8 punctuation read as Windows-874",
 			path:  "h2.txt",
-			data:  "Beijingโs Grip\n\nThe new restrictionsโfirst analyzed by Gracelin Baskaranโextend Chinaโs grip. She said they could โlargely deny export licencesโ to militaries.\n",
+			data:  "Beijingโs Grip\n\nThe new restrictionsโfirst analyzed by Gracelin Baskaranโextend Chinaโs grip. She said they could โlargely deny export licencesโ to militaries.\n\nMPโ€™s stake at $30.03 per shareโ€”instantly made it the largest, byย Rare Earth Exchanges.\n",
 			title: "Beijing’s Grip",
-			want:  []string{"P||The new restrictions—first analyzed by Gracelin Baskaran—extend China’s grip. She said they could “largely deny export licences” to militaries."},
+			want:  []string{"P||The new restrictions—first analyzed by Gracelin Baskaran—extend China’s grip. She said they could “largely deny export licences” to militaries.", "P||MP’s stake at $30.03 per share—instantly made it the largest, by Rare Earth Exchanges."},
 		},
 		{
 			name:  "CRLF and BOM",
@@ -436,7 +436,9 @@ func TestRepairThaiO(t *testing.T) {
 		{"the so-called (โnew territoriesโ) and โoil weapon.โ", "the so-called (“new territories”) and “oil weapon.”"},
 		{"in 2022โ23", "in 2022–23"},
 		{"Restrictionsโsome of them", "Restrictions—some of them"},
-		{"ภาษาไทย โรงเรียน", "ภาษาไทย โรงเรียน"}, // Thai text keeps its vowel
+		{"MPโ€™s stake at $30.03 per shareโ€”instantly", "MPâ€™s stake at $30.03 per shareâ€”instantly"}, // for the Windows-1252 table
+		{"written byย Rare Earth Exchanges", "written by Rare Earth Exchanges"},
+		{"ภาษาไทย โรงเรียน ยาว", "ภาษาไทย โรงเรียน ยาว"}, // Thai text keeps its letters
 		{"no mojibake here", "no mojibake here"},
 	}
 	for _, tt := range tests {

@@ -29,34 +29,46 @@ func hasMojibake(s string) bool {
 		strings.Contains(s, "Ã") || strings.Contains(s, "Â")
 }
 
-// thaiO is the character a UTF-8 punctuation mark becomes when its bytes
-// are read as TIS-620 or Windows-874: the lead byte 0xE2 is "โ" (U+0E42)
-// there, and the next two bytes, which name the mark, have no character and
-// are lost. Real pages carry it ("Beijingโs latest restrictionsโfirst
-// analyzed by…"); which mark it was can only be told from its neighbours.
-const thaiO = 'โ'
+// Windows-874 mojibake: UTF-8 read as TIS-620 or Windows-874. There the
+// lead byte 0xE2 of a punctuation mark is "โ" (U+0E42) and 0xC2, the lead
+// byte of a no-break space, is "ย" (U+0E22). Real pages carry both
+// ("Beijingโs latest restrictionsโfirst…", "MPโ€™s", "byย Rare"). When
+// the mark's other two bytes survive ("โ€™") they name it as in the
+// Windows-1252 case; when they were lost, which mark it was can only be
+// told from its neighbours.
+const (
+	thaiO  = 'โ'
+	thaiYo = 'ย'
+)
+
+// thaiLead rewrites "โ" before the Windows-1252 reading of a mark's other
+// bytes into the Windows-1252 mojibake the mojibake table repairs.
+var thaiLead = strings.NewReplacer("โ€", "â€", "โ‚", "â‚", "โ„", "â„")
 
 // isThai reports whether r is in the Thai block. In Thai text "โ" is a
-// leading vowel, always followed by a Thai consonant; anywhere else it is
-// mojibake.
+// leading vowel, always followed by a Thai consonant, and "ย" a consonant
+// beside other Thai characters; anywhere else they are mojibake.
 func isThai(r rune) bool { return r >= 0x0E00 && r <= 0x0E7F }
 
-// repairThaiO puts back the punctuation every mojibake "โ" of s stood for,
-// judged from its neighbours: between a word and a contraction's ending
-// ("Chinaโs", "donโt") an apostrophe; between two numbers an en dash
-// ("2022โ23"); between two words a dash; before a
-// word after a space an opening quote; after a word or mark before a space
-// a closing quote; between spaces a dash. "โ" before a Thai character is
-// left alone.
+// repairThaiO undoes the Windows-874 mojibake of s. A "โ" whose other
+// bytes survive becomes Windows-1252 mojibake, for the mojibake table to
+// repair; a bare "โ" becomes the punctuation its neighbours call for:
+// between a word and a contraction's ending ("Chinaโs", "donโt") an
+// apostrophe; between two numbers an en dash ("2022โ23"); between two
+// words a dash; before a word after a space an opening quote; after a word
+// or mark before a space a closing quote; between spaces a dash. A "ย"
+// between a non-Thai character and a space is dropped (it was a no-break
+// space's lead byte). Thai text is left alone.
 func repairThaiO(s string) string {
-	if !strings.ContainsRune(s, thaiO) {
+	if !strings.ContainsRune(s, thaiO) && !strings.ContainsRune(s, thaiYo) {
 		return s
 	}
+	s = thaiLead.Replace(s)
 	rs := []rune(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for i, r := range rs {
-		if r != thaiO {
+		if r != thaiO && r != thaiYo {
 			b.WriteRune(r)
 			continue
 		}
@@ -66,6 +78,12 @@ func repairThaiO(s string) string {
 		}
 		if i+1 < len(rs) {
 			next = rs[i+1]
+		}
+		if r == thaiYo {
+			if i == 0 || isThai(prev) || !unicode.IsSpace(next) {
+				b.WriteRune(r)
+			}
+			continue
 		}
 		if isThai(next) {
 			b.WriteRune(r)
@@ -139,10 +157,10 @@ func normalize(text string) []string {
 	text = strings.TrimPrefix(text, "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
+	text = repairThaiO(text)
 	if hasMojibake(text) {
 		text = mojibake.Replace(text)
 	}
-	text = repairThaiO(text)
 	text = strings.Map(mapRune, text)
 	text = removeLinkNotes(text)
 	lines := strings.Split(text, "\n")
@@ -210,10 +228,11 @@ func fold(s string) string {
 
 // cleanLine folds a metadata value the way passage text is folded.
 func cleanLine(s string) string {
+	s = repairThaiO(s)
 	if hasMojibake(s) {
 		s = mojibake.Replace(s)
 	}
-	return fold(strings.Map(mapRune, repairThaiO(s)))
+	return fold(strings.Map(mapRune, s))
 }
 
 // indentOf returns the number of leading spaces of a normalised line.
