@@ -205,9 +205,60 @@ func joinLoneBullets(lines []string) []string {
 	return out
 }
 
+// undoubleSpace removes the blank line that double-spaced text puts after
+// every line, when it is there: scrapers of pages that break lines with
+// <br><br> leave a hard-wrapped paragraph as one-line "paragraphs"
+// ("stop nickel ore exports from Jan. 1, 2020, two years earlier" / "than
+// initially indicated, …"). It is there when single blank lines make
+// four in five of the gaps between lines and at least half the prose lines run
+// on, mid-sentence, into a line starting in lower case. Longer runs of
+// blank lines still end paragraphs.
+func undoubleSpace(lines []string) []string {
+	var text []int // indexes of non-blank lines
+	singles, gaps := 0, 0
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if len(text) > 0 {
+			if gap := i - text[len(text)-1] - 1; gap > 0 {
+				gaps++
+				if gap == 1 {
+					singles++
+				}
+			}
+		}
+		text = append(text, i)
+	}
+	if len(text) < 6 || singles*5 < (len(text)-1)*4 {
+		return lines
+	}
+	prose, runOn := 0, 0
+	for k, i := range text {
+		if _, ok := parseBullet(lines[i]); ok {
+			continue
+		}
+		prose++
+		if k+1 < len(text) && !endsSentence(lines[i]) && startsLower(lines[text[k+1]]) {
+			runOn++
+		}
+	}
+	if runOn*2 < prose {
+		return lines
+	}
+	out := make([]string, 0, len(text)+gaps-singles)
+	for k, i := range text {
+		if k > 0 && i-text[k-1] > 2 {
+			out = append(out, "")
+		}
+		out = append(out, lines[i])
+	}
+	return out
+}
+
 // textBlocks splits the lines of a plain-text article into blocks.
 func textBlocks(lines []string) ([]block, textLayout) {
-	lines = joinLoneBullets(lines)
+	lines = undoubleSpace(joinLoneBullets(lines))
 	lay := layoutOf(lines)
 	var out []block
 	var para []string

@@ -30,7 +30,7 @@ const maxTitleLen = 200
 // not make. Callers that skip loading when the corpus files are unchanged
 // must also compare it. Change it whenever the loader's output for a given file
 // changes: cleaning, splitting, headings, boilerplate.
-const LoaderVersion = "chokepoint loader 3"
+const LoaderVersion = "chokepoint loader 4"
 
 func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""

@@ -152,6 +152,29 @@ func TestParseText(t *testing.T) {
 			want:  []string{"P||The new restrictions—first analyzed by Gracelin Baskaran—extend China’s grip. She said they could “largely deny export licences” to militaries.", "P||MP’s stake at $30.03 per share—instantly made it the largest, by Rare Earth Exchanges."},
 		},
 		{
+			name:  "double-spaced hard-wrapped text",
+			path:  "h3.txt",
+			data:  "Nickel Ban\n\nJAKARTA - Indonesia said on Monday it will\n\nstop nickel ore exports from Jan. 1, 2020, two years earlier\n\nthan initially indicated.\n\nBambang Gatot Ariyono, the director general for coal and\n\nminerals, said the ban will apply to all grades of nickel ore\n\nregardless of standing contracts.\n\n\nA paragraph after two blank lines stands alone.\n",
+			title: "Nickel Ban",
+			want: []string{
+				"P||JAKARTA - Indonesia said on Monday it will stop nickel ore exports from Jan. 1, 2020, two years earlier than initially indicated.",
+				"P||Bambang Gatot Ariyono, the director general for coal and minerals, said the ban will apply to all grades of nickel ore regardless of standing contracts.",
+				"P||A paragraph after two blank lines stands alone.",
+			},
+		},
+		{
+			name:  "one-line paragraphs and headings are not double-spaced text",
+			path:  "h4.txt",
+			data:  "Short Paragraphs\n\nThe first paragraph is one line.\n\nWhat Changed\n\nThe second paragraph is one line too.\n\nWhy It Matters\n\nThe third paragraph sits under a heading.\n\nWhat Comes Next\n\nThe fourth paragraph ends the article.\n",
+			title: "Short Paragraphs", sections: []string{"What Changed", "Why It Matters", "What Comes Next"},
+			want: []string{
+				"P||The first paragraph is one line.",
+				"P|What Changed|The second paragraph is one line too.",
+				"P|Why It Matters|The third paragraph sits under a heading.",
+				"P|What Comes Next|The fourth paragraph ends the article.",
+			},
+		},
+		{
 			name:  "CRLF and BOM",
 			path:  "i.txt",
 			data:  "\ufeffWindows Title\r\n\r\nFirst paragraph.\r\n\r\nSecond paragraph.\r\n",
