@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // blockKind tells the blocks of an article apart.
@@ -378,16 +379,78 @@ func isByline(s string) bool {
 	return (bylineRE.MatchString(s) && len(strings.Fields(s)) <= 10) || dateRE.MatchString(s)
 }
 
-// dropHeader removes byline and date lines that precede the body of a
-// plain-text article: they are metadata, not text to quote.
-func dropHeader(blocks []block) []block {
+// dropFurniture removes the page furniture of a plain-text article, which
+// is not text to quote. Before the body (its first sentence of prose) that
+// is byline and date lines, and short lines that end no sentence and head
+// no list: a weather widget's "31 °c", a player's "0:00", a kicker, a
+// dateline. Further down it is a byline standing alone ("By GlobalData",
+// "Updated July 10, 2024 at 05:01 AM ET") unless it ends like a sentence
+// ("By Friday, prices had doubled."); a bare date there may head a
+// timeline's entry, so it stays. Lines of punctuation alone go anywhere.
+func dropFurniture(blocks []block) []block {
 	out := blocks[:0:0]
+	body := false
 	for i, b := range blocks {
-		if b.kind == paraBlock && runeLen(b.text) >= 100 {
-			return append(out, blocks[i:]...)
-		}
-		if b.kind == paraBlock && b.lines == 1 && isByline(fold(b.text)) {
+		if b.kind != paraBlock || b.lines != 1 {
+			body = body || b.kind == paraBlock
+			out = append(out, b)
 			continue
+		}
+		t := fold(b.text)
+		var next *block
+		if i+1 < len(blocks) {
+			next = &blocks[i+1]
+		}
+		switch {
+		case !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+			continue // "|", "."
+		case isByline(t) && !body:
+			continue
+		case bylineRE.MatchString(t) && len(strings.Fields(t)) <= 10 && !endsSentence(t):
+			continue // a bare date further down may head a timeline's entry: it stays
+		case !body && runeLen(t) < 60 && (!endsSentence(t) || strings.HasSuffix(t, ":")) &&
+			(next == nil || next.kind != listBlock && !(headingShaped(t) && startsProse(*next))):
+			continue
+		}
+		body = body || startsProse(b)
+		out = append(out, b)
+	}
+	return out
+}
+
+// startsProse reports whether b is a paragraph of prose: a long line, lines
+// wrapped together, or a sentence of four words or more.
+func startsProse(b block) bool {
+	if b.kind != paraBlock {
+		return false
+	}
+	t := fold(b.text)
+	return b.lines > 1 || runeLen(t) >= 100 ||
+		endsSentence(t) && !strings.HasSuffix(t, ":") && len(strings.Fields(t)) >= 4
+}
+
+// dropRepeats removes the paragraphs and headings that repeat the article's
+// title, and the paragraphs that repeat an earlier one word for word (a
+// photo caption scraped twice): quoting them adds nothing.
+func dropRepeats(blocks []block, titles ...string) []block {
+	seen := map[string]bool{}
+	for _, t := range titles {
+		if t = strings.ToLower(fold(t)); t != "" {
+			seen[t] = true
+		}
+	}
+	out := blocks[:0:0]
+	for _, b := range blocks {
+		if b.kind == listBlock {
+			out = append(out, b)
+			continue
+		}
+		t := strings.ToLower(fold(b.text))
+		if seen[t] {
+			continue
+		}
+		if b.kind == paraBlock && runeLen(t) >= 40 {
+			seen[t] = true
 		}
 		out = append(out, b)
 	}

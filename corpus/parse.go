@@ -30,7 +30,7 @@ const maxTitleLen = 200
 // not make. Callers that skip loading when the corpus files are unchanged
 // must also compare it. Change it whenever the loader's output for a given file
 // changes: cleaning, splitting, headings, boilerplate.
-const LoaderVersion = "chokepoint loader 4"
+const LoaderVersion = "chokepoint loader 5"
 
 func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""
@@ -127,12 +127,14 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		}
 		blocks, title = markdownTitle(blocks, m.Title)
 		blocks = removeBoilerplate(blocks)
+		blocks = dropRepeats(blocks, title)
 	} else {
 		lines, title = textTitle(lines)
 		var lay textLayout
 		blocks, lay = textBlocks(lines)
 		blocks = removeBoilerplate(blocks)
-		blocks = dropHeader(blocks)
+		blocks = dropRepeats(blocks, title, m.Title)
+		blocks = dropFurniture(blocks)
 		markHeadings(blocks, lay.blankSeparated)
 	}
 	if m.Title != "" {

@@ -255,6 +255,30 @@ func TestParseText(t *testing.T) {
 			},
 		},
 		{
+			name:  "page furniture before the body",
+			path:  "r2.txt",
+			data:  "Recycling Race\n\nPlay Live Radio\n\n0:00\n\n31 °c\n\n|\n\nRecycling Race\n\nAnalyst Note | Battery Desk | May 20, 2025\n\nKey points:\n\n- recyclers are short of scrap\n\nWhy It Matters\n\nBattery recyclers have built more capacity than there is scrap to feed it, for now.\n",
+			title: "Recycling Race", sections: []string{"Why It Matters"},
+			want: []string{
+				"P||Key points:",
+				"L||- recyclers are short of scrap",
+				"P|Why It Matters|Battery recyclers have built more capacity than there is scrap to feed it, for now.",
+			},
+		},
+		{
+			name:  "furniture in the body: bylines, credits, see-also, repeats",
+			path:  "r3.txt",
+			data:  "Cobalt Quotas\n\nThe regulator will let miners export up to 18,125 tonnes of cobalt for the rest of 2025.\n\nA worker sorts cobalt ore at a depot near Kolwezi, in Congo's copper belt, in June.\n\nSource: Reuters\n\nBy GlobalData\n\nSee also: What the cobalt ban did to prices\n\nFind out more\n\nA worker sorts cobalt ore at a depot near Kolwezi, in Congo's copper belt, in June.\n\nBy Friday, prices had doubled.\n\nMarch 3, 2025\n\nOn March 3 the quota system was extended to copper-cobalt concentrate as well.\n",
+			title: "Cobalt Quotas",
+			want: []string{
+				"P||The regulator will let miners export up to 18,125 tonnes of cobalt for the rest of 2025.",
+				"P||A worker sorts cobalt ore at a depot near Kolwezi, in Congo's copper belt, in June.",
+				"P||By Friday, prices had doubled.",
+				"P||March 3, 2025",
+				"P||On March 3 the quota system was extended to copper-cobalt concentrate as well.",
+			},
+		},
+		{
 			name:  "lone bullets",
 			path:  "s.txt",
 			data:  "T\n\nKey points:\n\n•\nfirst point\n•\n\nsecond point\n•\n",
