@@ -30,7 +30,17 @@ const maxTitleLen = 200
 // not make. Callers that skip loading when the corpus files are unchanged
 // must also compare it. Change it whenever the loader's output for a given file
 // changes: cleaning, splitting, headings, boilerplate.
-const LoaderVersion = "chokepoint loader 5"
+const LoaderVersion = "chokepoint loader 6"
+
+// Hash returns Document.Hash for an article's bytes and its sidecar's
+// (nil without one): the hex SHA-256 of LoaderVersion, data and sidecar.
+func Hash(data, sidecar []byte) string {
+	sum := sha256.New()
+	sum.Write([]byte(LoaderVersion))
+	sum.Write(data)
+	sum.Write(sidecar)
+	return hex.EncodeToString(sum.Sum(nil))
+}
 
 func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""
@@ -147,11 +157,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		Source: m.Source, URL: m.URL, Author: m.Author, Published: m.Published,
 		Reviews: m.Reviews, Tags: m.Tags,
 	}
-	sum := sha256.New()
-	sum.Write([]byte(LoaderVersion))
-	sum.Write(data)
-	sum.Write(sidecar)
-	doc.Hash = hex.EncodeToString(sum.Sum(nil))
+	doc.Hash = Hash(data, sidecar)
 
 	section := ""
 	summary := false // the section is a summary box that ends with its list

@@ -494,3 +494,25 @@ func TestRepairThaiO(t *testing.T) {
 		}
 	}
 }
+
+func TestRemoveFootnotes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"classified as critical by the European Commission[1] and are", "classified as critical by the European Commission and are"},
+		{"as the ISA said.[12] Then", "as the ISA said. Then"},
+		{"exploration of deep-sea minerals.4 As part of these", "exploration of deep-sea minerals. As part of these"},
+		{"of basaltic debris.2", "of basaltic debris."},
+		{"to the United States.2Elaine Kurtenbach wrote", "to the United States. Elaine Kurtenbach wrote"},
+		{"Member States”).1", "Member States”)."},
+		// Not marks: a number that is part of the text.
+		{"some companies,15 firms in all", "some companies,15 firms in all"},
+		{"prices rose 3.5 percent to $1.3 billion in 2023.", "prices rose 3.5 percent to $1.3 billion in 2023."},
+		{"Notice 57 and Notices 61 and 62 cover it", "Notice 57 and Notices 61 and 62 cover it"},
+		{"see item [3] below", "see item [3] below"},
+		{"U.S. Route 66, (2) and", "U.S. Route 66, (2) and"},
+	}
+	for _, tt := range tests {
+		if got := removeFootnotes(tt.in); got != tt.want {
+			t.Errorf("removeFootnotes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -124,6 +124,44 @@ func contraction(rest []rune) bool {
 	return false
 }
 
+// footnoteRE matches a footnote mark scraped into the text: a number in
+// brackets after a word ("the European Commission[1] and"), or one glued
+// to the punctuation after a word ("deep-sea minerals.4 As part of",
+// "gallium,1Government"). Which of the second kind are marks is checked in
+// removeFootnotes.
+var footnoteRE = regexp.MustCompile(`(\pL\pL[.,;:!?’”"')]{0,3})\[(\d{1,3})\]|(\pL\pL[.,;:!?’”")]{1,3})(\d{1,2})`)
+
+// removeFootnotes deletes the footnote marks of a line. A number glued to
+// the punctuation after a word is a mark only when a capitalised word or
+// the end of the line follows ("minerals.4 As", "States.2Elaine"), never a
+// small word or a unit ("companies,15 firms").
+func removeFootnotes(l string) string {
+	if !strings.ContainsAny(l, "0123456789") {
+		return l
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range footnoteRE.FindAllStringSubmatchIndex(l, -1) {
+		if m[2] >= 0 { // bracketed
+			b.WriteString(l[last:m[3]])
+			last = m[1]
+			continue
+		}
+		rest := l[m[1]:]
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " "))
+		if rest != "" && !unicode.IsUpper(r) {
+			continue
+		}
+		b.WriteString(l[last:m[7]])
+		if rest != "" && rest[0] != ' ' {
+			b.WriteByte(' ')
+		}
+		last = m[1]
+	}
+	b.WriteString(l[last:])
+	return b.String()
+}
+
 // linkNoteRE matches the accessibility notes scrapers copy from link titles.
 var linkNoteRE = regexp.MustCompile(`\((?i:opens in (?:a )?new (?:tab|window))\)`)
 
@@ -165,7 +203,7 @@ func normalize(text string) []string {
 	text = removeLinkNotes(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		l = strings.TrimRight(l, " ")
+		l = removeFootnotes(strings.TrimRight(l, " "))
 		if strings.HasPrefix(l, "\t") {
 			n := len(l) - len(strings.TrimLeft(l, "\t"))
 			l = strings.Repeat("    ", n) + l[n:]

@@ -1,8 +1,6 @@
 package corpusgen
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"chokepoint"
+	"chokepoint/corpus"
 )
 
 // ArticlesPerShard is how many articles share one directory of the
@@ -360,15 +359,12 @@ func (a article) bulletPrefix() string {
 // document returns the article as corpus.Load reads it.
 func (a article) document() chokepoint.Document {
 	data, sidecar := a.render()
-	sum := sha256.New()
-	sum.Write(data)
-	sum.Write(sidecar)
 	id := strings.TrimSuffix(a.path, path.Ext(a.path))
 	d := chokepoint.Document{
 		ID: id, Path: a.path, Title: a.meta.Title,
 		Source: a.meta.Source, URL: a.meta.URL, Author: a.meta.Author, Published: a.meta.Published,
 		Tags: a.meta.Tags,
-		Hash: hex.EncodeToString(sum.Sum(nil)),
+		Hash: corpus.Hash(data, sidecar),
 	}
 	if rv := a.meta.Reviews; rv != nil {
 		d.Reviews = &chokepoint.Review{Title: rv.Title, Source: rv.Source, Author: rv.Author, Published: rv.Published}
