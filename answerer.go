@@ -125,6 +125,9 @@ const (
 	// FeatureQuantityKinds tells a question asking for a share, a sum of
 	// money or a span of time from one asking for any quantity.
 	FeatureQuantityKinds
+	// FeatureHeadWord lets the last word of a field phrase of the question
+	// stand for the phrase, at weightHead.
+	FeatureHeadWord
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -144,6 +147,7 @@ var FeatureNames = []struct {
 	{"names by their look", FeatureNameShape},
 	{"title and heading frame the excerpt", FeatureFraming},
 	{"kinds of quantity", FeatureQuantityKinds},
+	{"a phrase's last word", FeatureHeadWord},
 }
 
 // Has reports whether f holds every feature of g.

@@ -230,3 +230,37 @@ func TestExpandSpellsOutAmounts(t *testing.T) {
 		t.Errorf("Answer(who got the 400m loan) = %+v, want the $400 million sentence", ans)
 	}
 }
+
+func TestExpandHeadWordStandsForPhrase(t *testing.T) {
+	v := Vocabulary{Equivalent: [][]string{{"export licence", "export permit"}, {"licence", "license"}}}
+	s := &memSearcher{docs: []Document{
+		doc("d", "T", "", "Licenses are unlikely to be issued to arms manufacturers.", "", "An export permit is needed for gallium."),
+	}}
+	weights := func(opts Options) map[string]float64 {
+		_, ex := alternatives(t, NewAnswerer(s, v, opts), "will arms makers get export licences")
+		for _, c := range ex.Concepts {
+			if c.Alternatives[0].Text == "export licence" {
+				w := map[string]float64{}
+				for _, al := range c.Alternatives {
+					w[al.Text] = al.Weight
+				}
+				return w
+			}
+		}
+		t.Fatalf("no export licence concept in %+v", ex.Concepts)
+		return nil
+	}
+	w := weights(Options{})
+	if w["export permit"] != weightVocabulary || w["licence"] != weightHead || w["license"] != weightHead*weightVocabulary {
+		t.Errorf("alternatives = %v, want export permit %v, licence %v and license %v", w, weightVocabulary, weightHead, weightHead*weightVocabulary)
+	}
+	// The licence-only passage now holds the concept.
+	a := NewAnswerer(s, v, Options{})
+	ans, err := a.Answer(context.Background(), "will arms makers get export licences")
+	if err != nil || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Excerpt, "Licenses are unlikely") {
+		t.Errorf("Answer = %+v, %v; want the licences passage first", ans.Citations, err)
+	}
+	if w := weights(Options{Off: FeatureHeadWord}); len(w) != 2 {
+		t.Errorf("with the head word off, alternatives = %v, want the phrase and its equivalent alone", w)
+	}
+}
