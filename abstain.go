@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Stage 7 of an answer: deciding not to answer. The corpus does not cover
@@ -19,8 +20,15 @@ import (
 // neither its passage nor its article's title and headings state a year
 // the question names: "are sodium-ion batteries going to kill lithium
 // demand by 2030?" is not answered by a passage on lithium demand that
-// names no 2030, however many of its other words it holds. Such a window
-// counts for unstatedShare of its share.
+// names no 2030, however many of its other words it holds. The same holds
+// for a place or a material the question names (a country, a city, an
+// element, an ore) that neither the window's passage, nor its article's
+// title and headings, nor the article's other retrieved passages state:
+// "how many tonnes of cobalt does zambia mine a year" is not answered by
+// an article on Congo's cobalt that mentions Zambia nowhere near. (A place
+// is looked for across the article, a year only in the passage: an
+// article names many years, and the one asked about must be the
+// passage's.) Such a window counts for unstatedShare of its share.
 //
 // A declined answer still names the nearest articles, and when its best
 // windows came close (ClosestConfidence) quotes them as "closest
@@ -28,10 +36,10 @@ import (
 
 // unstatedShare is the part of its share of the question a window counts
 // for, in the confidence, when its passage, title and headings lack a
-// year the question names. On the development split every value from 0.3
-// to 0.7 declines the same off-topic questions and no answerable one
-// more, on eval/fresh/fn.yaml every value from 0.3 to 0.5; 0.5 holds for
-// both.
+// year the question names (or its article a place or material). On the
+// development split every value from 0.3 to 0.7 declines the same
+// off-topic questions and no answerable one more, on eval/fresh/fn.yaml
+// every value from 0.3 to 0.5; 0.5 holds for both.
 const unstatedShare = 0.5
 
 // share returns the share of the question c counts for in the confidence:
@@ -53,9 +61,18 @@ func namedYear(text string) bool {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// statesYears reports whether terms hold every year the question names.
-func (q question) statesYears(terms []string) bool {
-	for _, k := range q.years {
+// namedThing reports whether text, a concept's own word as typed, names a
+// place (a country, region, city or demonym) or a material (an element,
+// an ore, a mineral) however it is typed.
+func namedThing(text string) bool {
+	w := strings.TrimSuffix(strings.ToLower(text), "'s")
+	return places[w] || materials[w]
+}
+
+// states reports whether terms hold every concept of ks, the indexes of
+// the question's years or named things.
+func (q question) states(ks []int, terms []string) bool {
+	for _, k := range ks {
 		if !slices.ContainsFunc(q.concepts[k].alts, func(al alt) bool { return containsSeq(terms, al.key) }) {
 			return false
 		}

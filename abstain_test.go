@@ -87,6 +87,55 @@ func TestAnswerNamedYears(t *testing.T) {
 	}
 }
 
+// thingsCorpus names Congo in one passage of the cobalt article, and
+// Zambia and copper only in another article.
+func thingsCorpus() *memSearcher {
+	return &memSearcher{docs: []Document{
+		doc("cobalt", "Cobalt Quotas",
+			"", "Cobalt exports were capped at 96,600 tonnes a year.",
+			"", "Glencore and CMOC mine most of the cobalt in Congo.",
+		),
+		doc("copper", "The Copperbelt", "", "Zambia mines copper in the copperbelt."),
+	}}
+}
+
+// TestAnswerNamedThings checks that a window whose article never states a
+// place or material the question names (in its retrieved passages, title
+// or headings) counts for unstatedShare of its share in the confidence,
+// and that one stated anywhere in the window's article, one the corpus
+// never names (already weighed as an unknown name) and a question naming
+// none leave it whole.
+func TestAnswerNamedThings(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name, q string
+		share   float64 // on ÷ off
+	}{
+		{"place in another passage of the article", "were cobalt exports from congo capped at 96,600 tonnes?", 1},
+		{"place in another article only", "were zambia's cobalt exports capped at 96,600 tonnes?", unstatedShare},
+		{"material in another article only", "were copper exports capped at 96,600 tonnes a year?", unstatedShare},
+		{"material the corpus never names", "were helium exports capped at 96,600 tonnes a year?", 1},
+		{"nothing named", "were exports capped at 96,600 tonnes a year?", 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var conf [2]float64
+			for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureNamedThings}} {
+				ans, err := NewAnswerer(thingsCorpus(), testVocab, o).Answer(ctx, tt.q)
+				if err != nil {
+					t.Fatalf("Answer(%q): %v", tt.q, err)
+				}
+				conf[i] = ans.Confidence
+			}
+			if conf[1] == 0 {
+				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
+			}
+			if got := conf[0] / conf[1]; math.Abs(got-tt.share) > 1e-9 {
+				t.Errorf("Answer(%q) confidence %.3f with named things, %.3f without: ratio %.3f, want %.3f", tt.q, conf[0], conf[1], got, tt.share)
+			}
+		})
+	}
+}
+
 func TestExplainMarksNamedYears(t *testing.T) {
 	for _, o := range []Options{{}, {Off: FeatureYears}} {
 		ex, err := NewAnswerer(yearsCorpus(), testVocab, o).Explain(context.Background(), "will lithium demand double by 2031?")

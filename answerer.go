@@ -128,6 +128,10 @@ const (
 	// FeatureHeadWord lets the last word of a field phrase of the question
 	// stand for the phrase, at weightHead.
 	FeatureHeadWord
+	// FeatureNamedThings, for the abstention, counts a window at part of
+	// its share of the question when its article never states a place or
+	// material the question names ("zambia", "helium").
+	FeatureNamedThings
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -148,6 +152,7 @@ var FeatureNames = []struct {
 	{"title and heading frame the excerpt", FeatureFraming},
 	{"kinds of quantity", FeatureQuantityKinds},
 	{"a phrase's last word", FeatureHeadWord},
+	{"named places and materials", FeatureNamedThings},
 }
 
 // Has reports whether f holds every feature of g.
@@ -286,6 +291,10 @@ type ExplainedConcept struct {
 	// Year is true for a year the question names: a window whose passage,
 	// title and headings never state it counts half in the confidence.
 	Year bool
+	// Named is true for a place or material the question names: a window
+	// whose article never states it (in the retrieved passages, title or
+	// headings) counts half in the confidence.
+	Named bool
 	// Alternatives are the phrasings that satisfy it, with their weights.
 	Alternatives []ExplainedAlternative
 }
@@ -310,7 +319,9 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 	}
 	ex := Explanation{Question: clean, Type: t.String()}
 	for _, c := range cs {
-		ec := ExplainedConcept{Weight: c.weight, Known: c.known, Year: !a.opts.Off.Has(FeatureYears) && namedYear(c.alts[0].text)}
+		ec := ExplainedConcept{Weight: c.weight, Known: c.known,
+			Year:  !a.opts.Off.Has(FeatureYears) && namedYear(c.alts[0].text),
+			Named: !a.opts.Off.Has(FeatureNamedThings) && c.known && namedThing(c.alts[0].text)}
 		for _, al := range c.alts {
 			ec.Alternatives = append(ec.Alternatives, ExplainedAlternative{Text: al.text, Weight: al.weight})
 		}

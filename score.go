@@ -50,6 +50,7 @@ type question struct {
 	typ      answerType
 	asked    map[string]bool // every analysed term of every alternative
 	years    []int           // the concepts that are years (namedYear)
+	things   []int           // the concepts the corpus knows that are places or materials (namedThing)
 }
 
 // newQuestion gathers what scoring needs. With focus, a why-not question
@@ -65,8 +66,11 @@ func newQuestion(text string, cs []concept, t answerType, focus bool) question {
 		}
 	}
 	for i, c := range cs {
-		if namedYear(c.alts[0].text) {
+		switch {
+		case namedYear(c.alts[0].text):
 			q.years = append(q.years, i)
+		case c.known && namedThing(c.alts[0].text):
+			q.things = append(q.things, i)
 		}
 		q.total += c.weight
 		for _, al := range c.alts {
@@ -139,14 +143,25 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	var best [3]float64
 	useContext, useFraming := !a.opts.Off.Has(FeatureContext), !a.opts.Off.Has(FeatureFraming)
 	years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
+	things := len(q.things) > 0 && !a.opts.Off.Has(FeatureNamedThings)
 	titles := map[string][]float64{} // per document, what its title states (frame)
+	var article map[string][]string  // per document, the terms of its retrieved passages
+	if things {
+		article = map[string][]string{}
+		for _, h := range hits {
+			for _, s := range a.passageSentences(h.Passage) {
+				// A separator keeps a phrase from matching across passages.
+				article[h.Passage.DocID] = append(append(article[h.Passage.DocID], s.terms...), "")
+			}
+		}
+	}
 	for rank, h := range hits {
 		sents := a.passageSentences(h.Passage)
 		if len(sents) == 0 {
 			continue
 		}
-		var passage []string // the passage's terms, when context or years need them
-		if years || useContext {
+		var passage []string // the passage's terms, when context, years or things need them
+		if years || things || useContext {
 			for _, s := range sents {
 				passage = append(passage, s.terms...)
 			}
@@ -169,7 +184,12 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 		if useFraming {
 			frame = a.frame(q, h, inSec, titles)
 		}
-		unstated := years && !q.statesYears(slices.Concat(passage, a.docTerms(h)))
+		unstated := false
+		if years || things {
+			stated := slices.Concat(passage, a.docTerms(h))
+			unstated = years && !q.states(q.years, stated) ||
+				things && !q.states(q.things, slices.Concat(stated, article[h.Passage.DocID]))
+		}
 		for _, w := range windows(h.Passage.Text, h.Passage.Kind, sents, a.opts.MaxExcerpt, !a.opts.Off.Has(FeatureTwoSentences)) {
 			terms := w.terms(sents)
 			cov, matched := q.cover(terms)

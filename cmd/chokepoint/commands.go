@@ -359,6 +359,9 @@ func renderExplanation(ex chokepoint.Explanation) string {
 		if c.Year {
 			known += ", a year (a passage not stating it counts half)"
 		}
+		if c.Named {
+			known += ", a place or material (an article not stating it counts half)"
+		}
 		fmt.Fprintf(&b, "concept %d, weight %.2f%s: %s\n", i+1, c.Weight, known, strings.Join(alts, ", "))
 	}
 	b.WriteString("\n")

@@ -90,11 +90,12 @@ func TestAskPrintsCitations(t *testing.T) {
 }
 
 func TestAskExplain(t *testing.T) {
-	c := mustRun(t, "ask", "--explain", "--index", t.TempDir(), "did putin court trump in 2031 with the sourdough deposits?")
+	c := mustRun(t, "ask", "--explain", "--index", t.TempDir(), "did putin court trump in 2031 with the sourdough deposits in ukraine?")
 	for _, want := range []string{
-		"question: did putin court trump in 2031 with the sourdough deposits?\nanswer type: ",
+		"question: did putin court trump in 2031 with the sourdough deposits in ukraine?\nanswer type: ",
 		", a year (a passage not stating it counts half): 2031 (1.00)",
 		", not in the corpus: sourdough (1.00)",
+		", a place or material (an article not stating it counts half): Ukraine (1.00)",
 	} {
 		if !strings.Contains(c.stdout, want) {
 			t.Errorf("ask --explain output lacks %q:\n%s", want, c.stdout)
