@@ -42,13 +42,39 @@ import (
 // every value from 0.3 to 0.5; 0.5 holds for both.
 const unstatedShare = 0.5
 
+// loneShare is the part of its share of the question a window counts for,
+// in the confidence, when it holds a single concept of a question of
+// loneConcepts or more: such a window shares one rare word with a question
+// about something else ("who won the champions league final" and "two
+// state champions"). From 0.3 to 0.5 the development side declines the
+// same four more off-topic questions and no answerable one; counting it
+// from three concepts instead of four declines an answerable one of
+// eval/fresh/fv.yaml, from five no off-topic one more.
+const (
+	loneShare    = 0.5
+	loneConcepts = 4
+)
+
 // share returns the share of the question c counts for in the confidence:
-// its coverage, less when it lacks a named year (see unstatedShare).
-func (c candidate) share() float64 {
-	if c.unstated {
-		return c.coverage * unstatedShare
+// its coverage, less when it lacks a named year, place or material (see
+// unstatedShare) and when it holds one concept of many (see loneShare).
+func (c candidate) share(lone bool) float64 {
+	cov := c.coverage
+	if lone && len(c.matched) >= loneConcepts {
+		n := 0
+		for _, m := range c.matched {
+			if m > 0 {
+				n++
+			}
+		}
+		if n == 1 {
+			cov *= loneShare
+		}
 	}
-	return c.coverage
+	if c.unstated {
+		return cov * unstatedShare
+	}
+	return cov
 }
 
 // namedYear reports whether text is a year (1900 to 2099). Only years

@@ -136,6 +136,42 @@ func TestAnswerNamedThings(t *testing.T) {
 	}
 }
 
+// TestAnswerLoneMatch checks that a window holding a single concept of a
+// question of four or more counts for loneShare of its share in the
+// confidence, and that one holding two, or one of a shorter question,
+// counts whole.
+func TestAnswerLoneMatch(t *testing.T) {
+	s := &memSearcher{docs: []Document{
+		doc("magnets", "Magnet Makers", "", "Beijing consolidated its industry into two state champions in December 2021."),
+	}}
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name, q string
+		share   float64 // on ÷ off
+	}{
+		{"one of four", "who won the champions league final", loneShare},
+		{"two of four", "which champions did beijing form in the league", 1},
+		{"one of three", "who won the champions league", 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var conf [2]float64
+			for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureLoneMatch}} {
+				ans, err := NewAnswerer(s, Vocabulary{}, o).Answer(ctx, tt.q)
+				if err != nil {
+					t.Fatalf("Answer(%q): %v", tt.q, err)
+				}
+				conf[i] = ans.Confidence
+			}
+			if conf[1] == 0 {
+				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
+			}
+			if got := conf[0] / conf[1]; math.Abs(got-tt.share) > 1e-9 {
+				t.Errorf("Answer(%q) confidence %.3f with the rule, %.3f without: ratio %.3f, want %.3f", tt.q, conf[0], conf[1], got, tt.share)
+			}
+		})
+	}
+}
+
 func TestExplainMarksNamedYears(t *testing.T) {
 	for _, o := range []Options{{}, {Off: FeatureYears}} {
 		ex, err := NewAnswerer(yearsCorpus(), testVocab, o).Explain(context.Background(), "will lithium demand double by 2031?")

@@ -132,6 +132,9 @@ const (
 	// its share of the question when its article never states a place or
 	// material the question names ("zambia", "helium").
 	FeatureNamedThings
+	// FeatureLoneMatch, for the abstention, counts a window holding one
+	// concept of a question of four or more at part of its share.
+	FeatureLoneMatch
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -153,6 +156,7 @@ var FeatureNames = []struct {
 	{"kinds of quantity", FeatureQuantityKinds},
 	{"a phrase's last word", FeatureHeadWord},
 	{"named places and materials", FeatureNamedThings},
+	{"one concept of many", FeatureLoneMatch},
 }
 
 // Has reports whether f holds every feature of g.

@@ -244,9 +244,9 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	// Keep each passage's best windows that do not overlap.
 	kept := map[string][]window{}
 	var out []candidate
-	conf := 0.0
+	conf, lone := 0.0, !a.opts.Off.Has(FeatureLoneMatch)
 	for _, c := range all {
-		conf = max(conf, c.share())
+		conf = max(conf, c.share(lone))
 		id := c.hit.Passage.ID()
 		ws := kept[id]
 		if len(ws) == maxWindows || slices.ContainsFunc(ws, c.win.overlaps) {
