@@ -48,40 +48,41 @@ func yearsCorpus() *memSearcher {
 // share in the confidence, and that a number stated in the passage or in
 // the article's title leaves the confidence whole.
 func TestAnswerNamedYears(t *testing.T) {
-	ctx := context.Background()
-	confidences := func(q string) (on, off float64) {
-		t.Helper()
-		for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureYears}} {
-			ans, err := NewAnswerer(yearsCorpus(), testVocab, o).Answer(ctx, q)
-			if err != nil {
-				t.Fatalf("Answer(%q): %v", q, err)
-			}
-			if i == 0 {
-				on = ans.Confidence
-			} else {
-				off = ans.Confidence
-			}
-		}
-		return on, off
-	}
-	tests := []struct {
-		name, q string
-		share   float64 // on ÷ off
-	}{
+	checkShares(t, yearsCorpus(), testVocab, FeatureYears, []shareCase{
 		{"year in the passage", "did lithium demand from battery makers grow in 2024?", 1},
 		{"year nowhere", "will lithium demand from battery makers double by 2031?", unstatedShare},
 		{"year in the article title", "is nickel demand from battery makers rising before 2030?", 1},
 		{"no year", "is lithium demand from battery makers growing?", 1},
 		{"an amount nowhere", "did lithium demand from battery makers grow by 45 percent?", 1},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// shareCase is a question and the ratio of its confidence with a feature
+// to its confidence without.
+type shareCase struct {
+	name, q string
+	share   float64
+}
+
+// checkShares answers each question on s with feature f on and off and
+// checks the ratio of the two confidences.
+func checkShares(t *testing.T, s Searcher, v Vocabulary, f Features, cases []shareCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			on, off := confidences(tt.q)
-			if off == 0 {
+			var conf [2]float64
+			for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: f}} {
+				ans, err := NewAnswerer(s, v, o).Answer(context.Background(), tt.q)
+				if err != nil {
+					t.Fatalf("Answer(%q): %v", tt.q, err)
+				}
+				conf[i] = ans.Confidence
+			}
+			if conf[1] == 0 {
 				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
 			}
-			if got := on / off; math.Abs(got-tt.share) > 1e-9 {
-				t.Errorf("Answer(%q) confidence %.3f with named years, %.3f without: ratio %.3f, want %.3f", tt.q, on, off, got, tt.share)
+			if got := conf[0] / conf[1]; math.Abs(got-tt.share) > 1e-9 {
+				t.Errorf("Answer(%q) confidence %.3f with the feature, %.3f without: ratio %.3f, want %.3f", tt.q, conf[0], conf[1], got, tt.share)
 			}
 		})
 	}
@@ -106,34 +107,13 @@ func thingsCorpus() *memSearcher {
 // never names (already weighed as an unknown name) and a question naming
 // none leave it whole.
 func TestAnswerNamedThings(t *testing.T) {
-	ctx := context.Background()
-	for _, tt := range []struct {
-		name, q string
-		share   float64 // on ÷ off
-	}{
+	checkShares(t, thingsCorpus(), testVocab, FeatureNamedThings, []shareCase{
 		{"place in another passage of the article", "were cobalt exports from congo capped at 96,600 tonnes?", 1},
 		{"place in another article only", "were zambia's cobalt exports capped at 96,600 tonnes?", unstatedShare},
 		{"material in another article only", "were copper exports capped at 96,600 tonnes a year?", unstatedShare},
 		{"material the corpus never names", "were helium exports capped at 96,600 tonnes a year?", 1},
 		{"nothing named", "were exports capped at 96,600 tonnes a year?", 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var conf [2]float64
-			for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureNamedThings}} {
-				ans, err := NewAnswerer(thingsCorpus(), testVocab, o).Answer(ctx, tt.q)
-				if err != nil {
-					t.Fatalf("Answer(%q): %v", tt.q, err)
-				}
-				conf[i] = ans.Confidence
-			}
-			if conf[1] == 0 {
-				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
-			}
-			if got := conf[0] / conf[1]; math.Abs(got-tt.share) > 1e-9 {
-				t.Errorf("Answer(%q) confidence %.3f with named things, %.3f without: ratio %.3f, want %.3f", tt.q, conf[0], conf[1], got, tt.share)
-			}
-		})
-	}
+	})
 }
 
 // TestAnswerLoneMatch checks that a window holding a single concept of a
@@ -144,32 +124,11 @@ func TestAnswerLoneMatch(t *testing.T) {
 	s := &memSearcher{docs: []Document{
 		doc("magnets", "Magnet Makers", "", "Beijing consolidated its industry into two state champions in December 2021."),
 	}}
-	ctx := context.Background()
-	for _, tt := range []struct {
-		name, q string
-		share   float64 // on ÷ off
-	}{
+	checkShares(t, s, Vocabulary{}, FeatureLoneMatch, []shareCase{
 		{"one of four", "who won the champions league final", loneShare},
 		{"two of four", "which champions did beijing form in the league", 1},
 		{"one of three", "who won the champions league", 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var conf [2]float64
-			for i, o := range []Options{{MinConfidence: 1e-9}, {MinConfidence: 1e-9, Off: FeatureLoneMatch}} {
-				ans, err := NewAnswerer(s, Vocabulary{}, o).Answer(ctx, tt.q)
-				if err != nil {
-					t.Fatalf("Answer(%q): %v", tt.q, err)
-				}
-				conf[i] = ans.Confidence
-			}
-			if conf[1] == 0 {
-				t.Fatalf("Answer(%q) confidence 0 without the feature, want a match", tt.q)
-			}
-			if got := conf[0] / conf[1]; math.Abs(got-tt.share) > 1e-9 {
-				t.Errorf("Answer(%q) confidence %.3f with the rule, %.3f without: ratio %.3f, want %.3f", tt.q, conf[0], conf[1], got, tt.share)
-			}
-		})
-	}
+	})
 }
 
 func TestExplainMarksNamedYears(t *testing.T) {
