@@ -28,7 +28,9 @@ import (
 // an article on Congo's cobalt that mentions Zambia nowhere near. (A place
 // is looked for across the article, a year only in the passage: an
 // article names many years, and the one asked about must be the
-// passage's.) Such a window counts for unstatedShare of its share.
+// passage's.) Such a window counts for unstatedShare of its share. So
+// does, by loneShare, a window that holds a single concept of a long
+// question: one rare word in common is no answer.
 //
 // A declined answer still names the nearest articles, and when its best
 // windows came close (ClosestConfidence) quotes them as "closest
