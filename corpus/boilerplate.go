@@ -44,21 +44,71 @@ var boilerplate = []struct {
 	{regexp.MustCompile(`^(?i:see also|read also|also read|more on this)\s*:.{0,150}$`), dropLine, ""},
 	{regexp.MustCompile(`^(?i:find out more|learn more|continue reading|read the full (?:story|article|report))\W{0,3}$`), dropLine, ""},
 	{regexp.MustCompile(`^(?i:source|photo|image|credit|picture|photograph)s?(?: (?i:credit|source))?: ?[^.!?]{1,60}$`), dropLine, ""},
-	{regexp.MustCompile(`^(?i:loading\.\.\.|loading…|advertisement|print|email|tweet|facebook|linkedin|twitter|whatsapp|reddit|skip to (?:main )?content)$`), dropLine, ""},
+	{regexp.MustCompile(`^(?i:loading\.\.\.|loading…|print|email|tweet|facebook|linkedin|twitter|whatsapp|reddit|skip to (?:main )?content|image|photo|video|audio|enlarged view|post-img)$`), dropLine, ""},
+	{regexp.MustCompile(`^[\W_]*(?i:advertisement|sponsored|ad)[\W_]*$`), dropLine, ""},
+	{regexp.MustCompile(`^(?i:subscribe|sign up)\b.{0,80}$`), dropLine, ""},
+	{regexp.MustCompile(`^(?i:by subscribing|starting soon:|stay up to date)\b.{0,200}$`), dropLine, ""},
+	{regexp.MustCompile(`^\((?i:reporting|writing|editing|additional reporting|compiled|with inputs) (?:by|from)\b.{0,200}\)\.?$`), dropLine, ""},
+	{regexp.MustCompile(`^\[[a-z][a-z0-9_-]*(?: [^\]]*)?\]$`), dropLine, ""}, // an unrendered shortcode: [mepr-form id="4595"]
+	// A caption ending in its credit: "… May 16, 2024. REUTERS/Carlos
+	// Barria", "Yaolshen | Moment | Getty Images".
+	{regexp.MustCompile(`^.{0,300}(?:\b(?:REUTERS|Reuters|AP Photo|AFP|Bloomberg)(?:/[^/.]{1,40}){1,3}|\b(?:Getty Images|Shutterstock|iStock(?:photo)?)\)?)\.?$`), dropLine, ""},
+	{regexp.MustCompile(`^(?i:customi[sz]e consent preferences|consent preferences|manage (?:consent|cookies)|always active|privacy overview|no cookies to display)\.?$`), dropLine, ""},
+	{regexp.MustCompile(`(?i)\bcookies\b.{0,300}\b(?:browser|consent|necessary|analytics|advertisements?|third-party|functional)\b|\b(?:browser|consent|necessary|analytical|functional|performance|advertisement)\b.{0,300}\bcookies\b`), dropLine, "cookie"},
 	{regexp.MustCompile(`^(?i:click to (?:share|print|email)\b).{0,80}$`), dropLine, ""},
 	{regexp.MustCompile(`^.{0,200}\b(?i:we use cookies|uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences|consent))\b.{0,200}$`), dropLine, "cookie"},
 	{regexp.MustCompile(`^(?:©|\([cC]\) ?\d{4}|(?i:copyright)\s*(?:©|\([cC]\))?\s*\d{4}).{0,150}$`), dropLine, ""},
 	{regexp.MustCompile(`^.{0,150}\b(?i:all rights reserved)\.?$`), dropLine, "rights reserved"},
 }
 
+// tocLeaderRE matches a table of contents' dot leader before a page
+// number: "Introduction ........ 1".
+var tocLeaderRE = regexp.MustCompile(`(?:\.\s?){6,}\s*[\dA-Z]|…{3,}\s*\d`)
+
+// notProse reports whether a paragraph is no text to quote whatever its
+// length: a table of contents (dot leaders before page numbers), or code
+// (style sheets or scripts a scraper kept: four braces or more, and
+// braces and semicolons more than one character in fifty).
+func notProse(b block) bool {
+	if b.kind != paraBlock {
+		return false
+	}
+	if tocLeaderRE.MatchString(b.text) {
+		return true
+	}
+	braces, code := 0, 0
+	for i := 0; i < len(b.text); i++ {
+		switch b.text[i] {
+		case '{', '}':
+			braces++
+			code++
+		case ';':
+			code++
+		}
+	}
+	return braces >= 4 && code*50 > len(b.text)
+}
+
 // boilerOf returns the action of the first pattern matching a standalone
 // block, and whether any did.
 func boilerOf(b block) (boilerAction, bool) {
+	if notProse(b) {
+		return dropLine, true
+	}
 	// Every pattern matches a short line; long paragraphs skip the regexps.
-	if b.kind == listBlock || b.lines > 2 || len(b.text) > 400 {
+	// A list of one item is read as its item ("– Advertisement –" looks
+	// like an item after an en dash bullet).
+	text := b.text
+	if b.kind == listBlock {
+		if len(b.items) != 1 {
+			return 0, false
+		}
+		text = b.items[0].text
+	}
+	if b.lines > 2 || len(text) > 400 {
 		return 0, false
 	}
-	t := fold(b.text)
+	t := fold(text)
 	lower := strings.ToLower(t)
 	for _, p := range boilerplate {
 		if p.hint != "" && !strings.Contains(lower, p.hint) {

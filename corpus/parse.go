@@ -30,7 +30,7 @@ const maxTitleLen = 200
 // not make. Callers that skip loading when the corpus files are unchanged
 // must also compare it. Change it whenever the loader's output for a given file
 // changes: cleaning, splitting, headings, boilerplate.
-const LoaderVersion = "chokepoint loader 6"
+const LoaderVersion = "chokepoint loader 7"
 
 // Hash returns Document.Hash for an article's bytes and its sidecar's
 // (nil without one): the hex SHA-256 of LoaderVersion, data and sidecar.
@@ -139,7 +139,7 @@ func parse(p, sidecarPath string, data, sidecar []byte) (chokepoint.Document, []
 		blocks = removeBoilerplate(blocks)
 		blocks = dropRepeats(blocks, title)
 	} else {
-		lines, title = textTitle(lines)
+		lines, title = textTitle(stripTags(lines))
 		var lay textLayout
 		blocks, lay = textBlocks(lines)
 		blocks = removeBoilerplate(blocks)

@@ -279,6 +279,24 @@ func TestParseText(t *testing.T) {
 			},
 		},
 		{
+			name: "cookie panels, tags, code, contents, captions, ads, sign-ups",
+			path: "r4.txt",
+			data: "Antimony Record\n\nCustomize Consent Preferences\n\nNecessary cookies are required to enable the basic features of this site, such as adjusting your consent preferences.\n\nNo cookies to display.\n\n" +
+				".amp-carousel{background:url('x')}.ampstart{min-width:200px}.nav{display:none;}\n\n" +
+				"Introduction ........................ 1 Smelter Survey ........ 24\n\n" +
+				"<article><p class=\"lead\">Antimony prices hit <i>record</i> highs, according to Bloomberg.</p>\n\n" +
+				"A sample of antimony is displayed in London, June 6, 2025. REUTERS/Isabel Infantes/File photo\n\nImage\n\n" +
+				"– Advertisement –\n\nSubscribe now and stay up to date!\n\n[mepr-membership-registration-form id=\"4595\"]\n\n" +
+				"Buyers turned to Tajikistan; Vietnam; Myanmar; Bolivia; Turkey; Oman; and Russia for feed.\n\nThe spread means x<y and z>w for buyers.\n\n" +
+				"(Reporting by Nelson Banya; editing by Deepa Babington)\n",
+			title: "Antimony Record",
+			want: []string{
+				"P||Antimony prices hit record highs, according to Bloomberg.",
+				"P||Buyers turned to Tajikistan; Vietnam; Myanmar; Bolivia; Turkey; Oman; and Russia for feed.",
+				"P||The spread means x<y and z>w for buyers.",
+			},
+		},
+		{
 			name:  "lone bullets",
 			path:  "s.txt",
 			data:  "T\n\nKey points:\n\n•\nfirst point\n•\n\nsecond point\n•\n",

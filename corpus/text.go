@@ -162,6 +162,21 @@ func removeFootnotes(l string) string {
 	return b.String()
 }
 
+// htmlTagRE matches an HTML tag a scraper left in plain text: a known
+// element's opening or closing tag, with its attributes. Unknown names are
+// left alone, so that "x<y and z>w" stays text.
+var htmlTagRE = regexp.MustCompile(`(?i)</?(?:a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|div|em|figcaption|figure|footer|form|h[1-6]|header|hr|i|iframe|img|input|label|li|main|mark|nav|noscript|ol|p|picture|pre|q|s|section|small|source|span|strong|sub|sup|table|tbody|td|tfoot|th|thead|time|tr|u|ul|video)(?:\s[^<>]{0,500})?/?>`)
+
+// stripTags removes the HTML tags of plain-text lines.
+func stripTags(lines []string) []string {
+	for i, l := range lines {
+		if strings.IndexByte(l, '<') >= 0 {
+			lines[i] = htmlTagRE.ReplaceAllString(l, "")
+		}
+	}
+	return lines
+}
+
 // linkNoteRE matches the accessibility notes scrapers copy from link titles.
 var linkNoteRE = regexp.MustCompile(`\((?i:opens in (?:a )?new (?:tab|window))\)`)
 
