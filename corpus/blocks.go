@@ -210,8 +210,8 @@ func joinLoneBullets(lines []string) []string {
 // every line, when it is there: scrapers of pages that break lines with
 // <br><br> leave a hard-wrapped paragraph as one-line "paragraphs"
 // ("stop nickel ore exports from Jan. 1, 2020, two years earlier" / "than
-// initially indicated, …"). It is there when single blank lines make
-// four in five of the gaps between lines and at least half the prose lines run
+// initially indicated, …"). It is there when single blank lines make four
+// in five of the gaps between lines and at least half the prose lines run
 // on, mid-sentence, into a line starting in lower case. Longer runs of
 // blank lines still end paragraphs.
 func undoubleSpace(lines []string) []string {
