@@ -30,7 +30,8 @@ import (
 // article names many years, and the one asked about must be the
 // passage's.) Such a window counts for unstatedShare of its share. So
 // does, by loneShare, a window that holds a single concept of a long
-// question: one rare word in common is no answer.
+// question the corpus does not wholly know: one rare word in common is no
+// answer.
 //
 // A declined answer still names the nearest articles, and when its best
 // windows came close (ClosestConfidence) quotes them as "closest
@@ -46,12 +47,17 @@ const unstatedShare = 0.5
 
 // loneShare is the part of its share of the question a window counts for,
 // in the confidence, when it holds a single concept of a question of
-// loneConcepts or more: such a window shares one rare word with a question
-// about something else ("who won the champions league final" and "two
-// state champions"). From 0.3 to 0.5 the development side declines the
-// same four more off-topic questions and no answerable one; counting it
-// from three concepts instead of four declines an answerable one of
-// eval/fresh/fv.yaml, from five no off-topic one more.
+// loneConcepts or more that also holds a word the corpus never uses: such
+// a window shares one rare word with a question about something else
+// ("who won the champions league final", where the corpus has no
+// "league", and "two state champions"). From 0.3 to 0.5 the development
+// side declines the same off-topic questions and no answerable one;
+// counting it from three concepts instead of four declines an answerable
+// one of eval/fresh/fv.yaml, from five no off-topic one more. Without the
+// unknown word the rule declined one more off-topic question of
+// eval/fresh/fo.yaml, but also an answerable question of the seed's sets
+// once real articles share the corpus ("what did the reviewer think
+// newsweek got right, and where did it fall short?").
 const (
 	loneShare    = 0.5
 	loneConcepts = 4

@@ -117,17 +117,23 @@ func TestAnswerNamedThings(t *testing.T) {
 }
 
 // TestAnswerLoneMatch checks that a window holding a single concept of a
-// question of four or more counts for loneShare of its share in the
-// confidence, and that one holding two, or one of a shorter question,
-// counts whole.
+// question of four or more, one of them a word the corpus never uses,
+// counts for loneShare of its share in the confidence, and that one
+// holding two, one of a shorter question, or one of a question the corpus
+// knows every word of, counts whole.
 func TestAnswerLoneMatch(t *testing.T) {
 	s := &memSearcher{docs: []Document{
 		doc("magnets", "Magnet Makers", "", "Beijing consolidated its industry into two state champions in December 2021."),
+		doc("copper", "Copper", "", "Copper prices rose."),
+		doc("zinc", "Zinc", "", "Zinc output fell."),
+		doc("nickel", "Nickel", "", "Nickel demand grew."),
 	}}
 	checkShares(t, s, Vocabulary{}, FeatureLoneMatch, []shareCase{
 		{"one of four", "who won the champions league final", loneShare},
 		{"two of four", "which champions did beijing form in the league", 1},
 		{"one of three", "who won the champions league", 1},
+		{"one of four, every word known", "champions copper zinc nickel", 1},
+		{"one of five, a word unknown", "champions copper zinc nickel cricket", loneShare},
 	})
 }
 

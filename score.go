@@ -51,6 +51,7 @@ type question struct {
 	asked    map[string]bool // every analysed term of every alternative
 	years    []int           // the concepts that are years (namedYear)
 	things   []int           // the concepts the corpus knows that are places or materials (namedThing)
+	unknown  bool            // some concept is a word the corpus never uses
 }
 
 // newQuestion gathers what scoring needs. With focus, a why-not question
@@ -72,6 +73,7 @@ func newQuestion(text string, cs []concept, t answerType, focus bool) question {
 		case c.known && namedThing(c.alts[0].text):
 			q.things = append(q.things, i)
 		}
+		q.unknown = q.unknown || !c.known
 		q.total += c.weight
 		for _, al := range c.alts {
 			for _, k := range al.key {
@@ -244,7 +246,7 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	// Keep each passage's best windows that do not overlap.
 	kept := map[string][]window{}
 	var out []candidate
-	conf, lone := 0.0, !a.opts.Off.Has(FeatureLoneMatch)
+	conf, lone := 0.0, !a.opts.Off.Has(FeatureLoneMatch) && q.unknown
 	for _, c := range all {
 		conf = max(conf, c.share(lone))
 		id := c.hit.Passage.ID()

@@ -21,7 +21,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 137, top3: 170, declinedRight: 22, declinedWrong: 1, agree: 59, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 137, top3: 170, declinedRight: 20, declinedWrong: 1, agree: 59, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
@@ -90,7 +90,7 @@ var fresh = map[string]struct {
 	"fv.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 1, declinedWrong: 0},
 	"fw.yaml": {seedOnly: true, top1: 18, top3: 24, declinedRight: 2, declinedWrong: 1},
 	"fx.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 2, declinedWrong: 1},
-	"fo.yaml": {top1: 11, top3: 15, declinedRight: 13, declinedWrong: 0},
+	"fo.yaml": {top1: 11, top3: 15, declinedRight: 12, declinedWrong: 0},
 	"fy.yaml": {top1: 24, top3: 32, declinedRight: 9, declinedWrong: 1},
 	"fz.yaml": {seedOnly: true, top1: 17, top3: 22, declinedRight: 1, declinedWrong: 1},
 	"fq.yaml": {top1: 21, top3: 30, declinedRight: 8, declinedWrong: 1},
