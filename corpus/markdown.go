@@ -88,7 +88,7 @@ func defuse(p string, first int, lines []string) ([]string, []*chokepoint.FileEr
 			i++
 			continue
 		}
-		if t == "" {
+		if strings.TrimSpace(t) == "" { // " \t" too: the paragraph loop below would not advance
 			i++
 			continue
 		}

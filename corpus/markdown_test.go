@@ -246,3 +246,17 @@ func BenchmarkParseHostileMarkdown(b *testing.B) {
 		})
 	}
 }
+
+// TestDefuseWhitespaceLine checks that a line of spaces and tabs, blank to
+// Markdown but not to a trim of spaces alone, ends the loader's scan of
+// paragraphs instead of stalling it (found by FuzzParse).
+func TestDefuseWhitespaceLine(t *testing.T) {
+	out, warns := defuse("a.md", 1, []string{"# T", "", " \t", "", "Text."})
+	if len(out) != 5 || len(warns) != 0 {
+		t.Errorf("defuse = %q, %v; want the lines back and no warning", out, warns)
+	}
+	d, _, err := Parse("a.md", []byte("# T\n\n \t\n\nText under the title.\n"), nil)
+	if err != nil || len(d.Passages) != 1 {
+		t.Errorf("Parse = %+v, %v; want one passage", d.Passages, err)
+	}
+}
