@@ -103,6 +103,14 @@ func namedThing(text string) bool {
 	return places[w] || materials[w]
 }
 
+// isYear reports whether c is a year the question names (namedYear).
+func (c concept) isYear() bool { return namedYear(c.alts[0].text) }
+
+// isThing reports whether c is a place or material the question names and
+// the corpus knows (namedThing): one the corpus never uses already weighs
+// as an unknown name.
+func (c concept) isThing() bool { return c.known && namedThing(c.alts[0].text) }
+
 // states reports whether terms hold every concept of ks, the indexes of
 // the question's years or named things.
 func (q question) states(ks []int, terms []string) bool {

@@ -324,8 +324,8 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 	ex := Explanation{Question: clean, Type: t.String()}
 	for _, c := range cs {
 		ec := ExplainedConcept{Weight: c.weight, Known: c.known,
-			Year:  !a.opts.Off.Has(FeatureYears) && namedYear(c.alts[0].text),
-			Named: !a.opts.Off.Has(FeatureNamedThings) && c.known && namedThing(c.alts[0].text)}
+			Year:  !a.opts.Off.Has(FeatureYears) && c.isYear(),
+			Named: !a.opts.Off.Has(FeatureNamedThings) && c.isThing()}
 		for _, al := range c.alts {
 			ec.Alternatives = append(ec.Alternatives, ExplainedAlternative{Text: al.text, Weight: al.weight})
 		}

@@ -164,7 +164,9 @@ func maskFillerPhrases(q string) string {
 			end := i + len(p)
 			whole := (i == 0 || !isWordByte(lower[i-1])) && (end == len(lower) || !isWordByte(lower[end]))
 			if whole && (anywhere || clauseEdge(lower[:i], true) || clauseEdge(lower[end:], false)) {
-				copy(b[i:end], strings.Repeat(" ", end-i))
+				for k := i; k < end; k++ {
+					b[k] = ' '
+				}
 			}
 			from = end
 		}

@@ -68,9 +68,9 @@ func newQuestion(text string, cs []concept, t answerType, focus bool) question {
 	}
 	for i, c := range cs {
 		switch {
-		case namedYear(c.alts[0].text):
+		case c.isYear():
 			q.years = append(q.years, i)
-		case c.known && namedThing(c.alts[0].text):
+		case c.isThing():
 			q.things = append(q.things, i)
 		}
 		q.unknown = q.unknown || !c.known
@@ -147,14 +147,25 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 	years := len(q.years) > 0 && !a.opts.Off.Has(FeatureYears)
 	things := len(q.things) > 0 && !a.opts.Off.Has(FeatureNamedThings)
 	titles := map[string][]float64{} // per document, what its title states (frame)
-	var article map[string][]string  // per document, the terms of its retrieved passages
+	// Per document, whether its retrieved passages, title and headings
+	// state every place and material the question names: decided once per
+	// article, since every passage of it is among the hits.
+	var thingsStated map[string]bool
 	if things {
-		article = map[string][]string{}
+		article := map[string][]string{}
 		for _, h := range hits {
+			id := h.Passage.DocID
+			if _, ok := article[id]; !ok {
+				article[id] = slices.Clone(a.docTerms(h))
+			}
 			for _, s := range a.passageSentences(h.Passage) {
 				// A separator keeps a phrase from matching across passages.
-				article[h.Passage.DocID] = append(append(article[h.Passage.DocID], s.terms...), "")
+				article[id] = append(append(article[id], ""), s.terms...)
 			}
+		}
+		thingsStated = map[string]bool{}
+		for id, terms := range article {
+			thingsStated[id] = q.states(q.things, terms)
 		}
 	}
 	for rank, h := range hits {
@@ -186,12 +197,8 @@ func (a *Answerer) score(q question, hits []Hit) ([]candidate, float64) {
 		if useFraming {
 			frame = a.frame(q, h, inSec, titles)
 		}
-		unstated := false
-		if years || things {
-			stated := slices.Concat(passage, a.docTerms(h))
-			unstated = years && !q.states(q.years, stated) ||
-				things && !q.states(q.things, slices.Concat(stated, article[h.Passage.DocID]))
-		}
+		unstated := years && !q.states(q.years, slices.Concat(passage, a.docTerms(h))) ||
+			things && !thingsStated[h.Passage.DocID]
 		for _, w := range windows(h.Passage.Text, h.Passage.Kind, sents, a.opts.MaxExcerpt, !a.opts.Off.Has(FeatureTwoSentences)) {
 			terms := w.terms(sents)
 			cov, matched := q.cover(terms)

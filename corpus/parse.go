@@ -16,20 +16,12 @@ import (
 // maxTitleLen is the longest line, in characters, taken as a title line.
 const maxTitleLen = 200
 
-// Parse reads one article: data is the file's content and sidecar, for a
-// .txt file, the content of its NAME.yaml metadata (nil when there is none).
-// The format follows the extension of p, the file's slash path (.md,
-// .markdown or .txt). It returns the document and warnings about ignored
-// metadata; a file that cannot be an article (empty, binary, not UTF-8, bad
-// YAML, no body text) is an error, a *chokepoint.FileError naming the path
-// and, when known, the line. Parse applies no size limit; callers bound data
-// themselves.
 // LoaderVersion is hashed with every article's bytes (Document.Hash), so
 // that an index built by a binary whose loader read articles differently
 // re-reads every article instead of serving passages the new loader would
 // not make. Callers that skip loading when the corpus files are unchanged
-// must also compare it. Change it whenever the loader's output for a given file
-// changes: cleaning, splitting, headings, boilerplate.
+// must also compare it. Change it whenever the loader's output for a given
+// file changes: cleaning, splitting, headings, boilerplate.
 const LoaderVersion = "chokepoint loader 7"
 
 // Hash returns Document.Hash for an article's bytes and its sidecar's
@@ -42,6 +34,14 @@ func Hash(data, sidecar []byte) string {
 	return hex.EncodeToString(sum.Sum(nil))
 }
 
+// Parse reads one article: data is the file's content and sidecar, for a
+// .txt file, the content of its NAME.yaml metadata (nil when there is none).
+// The format follows the extension of p, the file's slash path (.md,
+// .markdown or .txt). It returns the document and warnings about ignored
+// metadata; a file that cannot be an article (empty, binary, not UTF-8, bad
+// YAML, no body text) is an error, a *chokepoint.FileError naming the path
+// and, when known, the line. Parse applies no size limit; callers bound data
+// themselves.
 func Parse(p string, data, sidecar []byte) (chokepoint.Document, []*chokepoint.FileError, error) {
 	sp := ""
 	if sidecar != nil {

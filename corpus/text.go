@@ -22,6 +22,16 @@ var mojibake = strings.NewReplacer(
 	"Â»", "»", "Â·", "·",
 )
 
+// repairMojibake repairs UTF-8 text once decoded as Windows-874 (see
+// repairThaiO) or Windows-1252 (see mojibake).
+func repairMojibake(s string) string {
+	s = repairThaiO(s)
+	if hasMojibake(s) {
+		s = mojibake.Replace(s)
+	}
+	return s
+}
+
 // hasMojibake reports whether s holds a lead character of the sequences
 // mojibake repairs, so clean text is never rewritten.
 func hasMojibake(s string) bool {
@@ -210,11 +220,7 @@ func normalize(text string) []string {
 	text = strings.TrimPrefix(text, "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	text = repairThaiO(text)
-	if hasMojibake(text) {
-		text = mojibake.Replace(text)
-	}
-	text = strings.Map(mapRune, text)
+	text = strings.Map(mapRune, repairMojibake(text))
 	text = removeLinkNotes(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
@@ -281,11 +287,7 @@ func fold(s string) string {
 
 // cleanLine folds a metadata value the way passage text is folded.
 func cleanLine(s string) string {
-	s = repairThaiO(s)
-	if hasMojibake(s) {
-		s = mojibake.Replace(s)
-	}
-	return fold(strings.Map(mapRune, s))
+	return fold(strings.Map(mapRune, repairMojibake(s)))
 }
 
 // indentOf returns the number of leading spaces of a normalised line.
