@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -430,23 +431,24 @@ func startsProse(b block) bool {
 }
 
 // dropRepeats removes the paragraphs and headings that repeat the article's
-// title, and the paragraphs that repeat an earlier one word for word (a
-// photo caption scraped twice): quoting them adds nothing.
+// title (in any case), and the paragraphs that repeat an earlier one word
+// for word (a photo caption scraped twice): quoting them adds nothing.
 func dropRepeats(blocks []block, titles ...string) []block {
-	seen := map[string]bool{}
+	var ts []string
 	for _, t := range titles {
-		if t = strings.ToLower(fold(t)); t != "" {
-			seen[t] = true
+		if t = fold(t); t != "" {
+			ts = append(ts, t)
 		}
 	}
+	seen := map[string]bool{}
 	out := blocks[:0:0]
 	for _, b := range blocks {
 		if b.kind == listBlock {
 			out = append(out, b)
 			continue
 		}
-		t := strings.ToLower(fold(b.text))
-		if seen[t] {
+		t := fold(b.text)
+		if seen[t] || slices.ContainsFunc(ts, func(title string) bool { return strings.EqualFold(t, title) }) {
 			continue
 		}
 		if b.kind == paraBlock && runeLen(t) >= 40 {

@@ -26,7 +26,8 @@ const (
 var boilerplate = []struct {
 	re  *regexp.Regexp
 	act boilerAction
-	// hint, when set, is a lower-case substring every match holds; it
+	// hint, when set, lists lower-case substrings, separated by "|", one
+	// of which every match holds; it
 	// spares the regexp on lines that cannot match.
 	hint string
 }{
@@ -52,13 +53,24 @@ var boilerplate = []struct {
 	{regexp.MustCompile(`^\[[a-z][a-z0-9_-]*(?: [^\]]*)?\]$`), dropLine, ""}, // an unrendered shortcode: [mepr-form id="4595"]
 	// A caption ending in its credit: "… May 16, 2024. REUTERS/Carlos
 	// Barria", "Yaolshen | Moment | Getty Images".
-	{regexp.MustCompile(`^.{0,300}(?:\b(?:REUTERS|Reuters|AP Photo|AFP|Bloomberg)(?:/[^/.]{1,40}){1,3}|\b(?:Getty Images|Shutterstock|iStock(?:photo)?)\)?)\.?$`), dropLine, ""},
+	{regexp.MustCompile(`^.{0,300}(?:\b(?:REUTERS|Reuters|AP Photo|AFP|Bloomberg)(?:/[^/.]{1,40}){1,3}|\b(?:Getty Images|Shutterstock|iStock(?:photo)?)\)?)\.?$`), dropLine, "reuters/|ap photo/|afp/|bloomberg/|getty images|shutterstock|istock"},
 	{regexp.MustCompile(`^(?i:customi[sz]e consent preferences|consent preferences|manage (?:consent|cookies)|always active|privacy overview|no cookies to display)\.?$`), dropLine, ""},
 	{regexp.MustCompile(`(?i)\bcookies\b.{0,300}\b(?:browser|consent|necessary|analytics|advertisements?|third-party|functional)\b|\b(?:browser|consent|necessary|analytical|functional|performance|advertisement)\b.{0,300}\bcookies\b`), dropLine, "cookie"},
 	{regexp.MustCompile(`^(?i:click to (?:share|print|email)\b).{0,80}$`), dropLine, ""},
 	{regexp.MustCompile(`^.{0,200}\b(?i:we use cookies|uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences|consent))\b.{0,200}$`), dropLine, "cookie"},
 	{regexp.MustCompile(`^(?:©|\([cC]\) ?\d{4}|(?i:copyright)\s*(?:©|\([cC]\))?\s*\d{4}).{0,150}$`), dropLine, ""},
 	{regexp.MustCompile(`^.{0,150}\b(?i:all rights reserved)\.?$`), dropLine, "rights reserved"},
+}
+
+// containsAny reports whether s holds one of hints' "|"-separated
+// substrings.
+func containsAny(s, hints string) bool {
+	for h := range strings.SplitSeq(hints, "|") {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // tocLeaderRE matches a table of contents' dot leader before a page
@@ -73,7 +85,9 @@ func notProse(b block) bool {
 	if b.kind != paraBlock {
 		return false
 	}
-	if tocLeaderRE.MatchString(b.text) {
+	// Only a run of dots (or of ellipses) can be a leader.
+	if (strings.Contains(b.text, "..") || strings.Contains(b.text, ". .") || strings.Contains(b.text, "……")) &&
+		tocLeaderRE.MatchString(b.text) {
 		return true
 	}
 	braces, code := 0, 0
@@ -111,7 +125,7 @@ func boilerOf(b block) (boilerAction, bool) {
 	t := fold(text)
 	lower := strings.ToLower(t)
 	for _, p := range boilerplate {
-		if p.hint != "" && !strings.Contains(lower, p.hint) {
+		if p.hint != "" && !containsAny(lower, p.hint) {
 			continue
 		}
 		if p.re.MatchString(t) {

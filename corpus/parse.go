@@ -22,7 +22,7 @@ const maxTitleLen = 200
 // not make. Callers that skip loading when the corpus files are unchanged
 // must also compare it. Change it whenever the loader's output for a given
 // file changes: cleaning, splitting, headings, boilerplate.
-const LoaderVersion = "chokepoint loader 7"
+const LoaderVersion = "chokepoint loader 8"
 
 // Hash returns Document.Hash for an article's bytes and its sidecar's
 // (nil without one): the hex SHA-256 of LoaderVersion, data and sidecar.

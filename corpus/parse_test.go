@@ -534,3 +534,11 @@ func TestRemoveFootnotes(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldedAgreesWithFold(t *testing.T) {
+	for _, s := range []string{"", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b", "a\u2003", "\u3000a", "Café — ok", "x\u0085y"} {
+		if got, want := folded(s), fold(s) == s; got != want {
+			t.Errorf("folded(%q) = %v, but fold gives %q", s, got, fold(s))
+		}
+	}
+}

@@ -146,7 +146,7 @@ var footnoteRE = regexp.MustCompile(`(\pL\pL[.,;:!?’”"')]{0,3})\[(\d{1,3})\]
 // the end of the line follows ("minerals.4 As", "States.2Elaine"), never a
 // small word or a unit ("companies,15 firms").
 func removeFootnotes(l string) string {
-	if !strings.ContainsAny(l, "0123456789") {
+	if !mayHoldFootnote(l) {
 		return l
 	}
 	var b strings.Builder
@@ -171,6 +171,19 @@ func removeFootnotes(l string) string {
 	b.WriteString(l[last:])
 	return b.String()
 }
+
+// mayHoldFootnote reports whether l has a digit right after "[" or after
+// punctuation that can end a word: the only places footnoteRE matches.
+func mayHoldFootnote(l string) bool {
+	for i := 1; i < len(l); i++ {
+		if isDigitByte(l[i]) && strings.IndexByte("[.,;:!?\"')\x9d\x99", l[i-1]) >= 0 {
+			return true // ’ and ” end in the bytes 0x99 and 0x9d
+		}
+	}
+	return false
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // htmlTagRE matches an HTML tag a scraper left in plain text: a known
 // element's opening or closing tag, with its attributes. Unknown names are
@@ -268,6 +281,9 @@ func mapRune(r rune) rune {
 
 // fold collapses every run of white space to one space and trims the ends.
 func fold(s string) string {
+	if folded(s) {
+		return s // the common case, without a copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -283,6 +299,36 @@ func fold(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// folded reports whether fold would return s unchanged: no white space at
+// either end, none but single spaces within.
+func folded(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' && s[i+1] == ' ': // s does not end in a space
+				return false
+			case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // cleanLine folds a metadata value the way passage text is folded.
