@@ -22,7 +22,10 @@ var discordMarkup = regexp.MustCompile(`<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?:
 var maskedLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 
 // contractions restores the apostrophe people leave out, so the stop list
-// recognises the word; and spells out the shorthand of chat.
+// recognises the word; and spells out the shorthand of chat. A one-letter
+// shorthand applies only as typed here, in lower case: "V", "U" and "Y" are
+// the symbols of vanadium, uranium and yttrium ("how much V does China
+// produce"), never "versus", "you" and "why".
 var contractions = map[string]string{
 	"cant": "can't", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't",
 	"arent": "aren't", "wasnt": "wasn't", "werent": "weren't", "wont": "won't", "wouldnt": "wouldn't",
@@ -38,6 +41,7 @@ var contractions = map[string]string{
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
 	"mgmt": "management", "btwn": "between", "wld": "would", "cld": "could", "shld": "should",
+	"w": "with", "tl;dr": "tldr",
 }
 
 // CleanQuestion turns a question as typed in Discord into plain text:
@@ -81,7 +85,11 @@ func CleanQuestion(q string) (string, error) {
 	words := strings.Fields(q)
 	for i, w := range words {
 		core := strings.TrimRight(w, "?!.,;:")
-		if r, ok := contractions[strings.ToLower(core)]; ok {
+		key := strings.ToLower(core)
+		if len(core) == 1 && key != core {
+			continue // a capital letter alone is a symbol or an initial
+		}
+		if r, ok := contractions[key]; ok {
 			words[i] = r + w[len(core):]
 		}
 	}

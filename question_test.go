@@ -24,6 +24,9 @@ func TestCleanQuestion(t *testing.T) {
 		{"<:thinking:123456> <a:party:9> :thinking: ok", "ok"},
 		{"line one\nline two", "line one line two"},
 		{"👍🏽 why", "why"},
+		{"how much V does china produce, u know", "how much V does china produce, you know"},
+		{"is U or Y short, n why", "is U or Y short, and why"},
+		{"tl;dr: who came up w the cascade theory", "tldr: who came up with the cascade theory"},
 	} {
 		got, err := CleanQuestion(tc.in)
 		if err != nil || got != tc.want {
