@@ -36,10 +36,14 @@ const (
 	typeShare
 	typeMoney
 	typeDuration
+	// typeRole asks what someone does ("whats dmitriev's job"): its answer
+	// gives the person a role ("the CEO of the Russian Direct Investment
+	// Fund"), not a name, which the question already gives.
+	typeRole
 )
 
 func (t answerType) String() string {
-	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack", "definition", "share", "money", "duration"}[t]
+	return [...]string{"any", "reason", "date", "quantity", "name", "place", "lack", "definition", "share", "money", "duration", "role"}[t]
 }
 
 // typePatterns are tried in order on the lower-cased question; the first
@@ -51,10 +55,18 @@ var typePatterns = []struct {
 	{typeReason, regexp.MustCompile(`\bwhy\b|\bhow come\b|\bwhat(?:'s| is| are)? (?:stopping|stops|preventing|prevents|blocking|blocks|holding back|keeps|keeping)\b|\bthe reasons?\b|\bwhat(?:'s| is) the (?:problem|catch|issue|obstacle|hurdle)\b`)},
 	{typeDate, regexp.MustCompile(`^(?:\W*)when\b|[,;:] ?when\b|\b(?:what|which) (?:year|date|month|day)\b|\b(?:since|until|till|by) when\b|\bhow long ago\b|\bwhat time\b|\bwhen (?:did|does|do|was|were|is|will|has|had|could|would|are|can)\b|\bdates?\b|\bwhat year\b`)},
 	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy|dependent|dependant|reliant)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage|purity|grade|concentration|yield|output|production|temperature|speed|budget)\b|\bwhat % |\bhow much of\b|\b(?:amount|spend|spent|cost|costs|costing|worth|percentage|tonnage)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:price|cost|value|size|share|rate|level|cap|target|benchmark|quota|tariff)\b`)},
+	{typeRole, roleAsked},
 	{typeName, regexp.MustCompile(`^(?:\W*)who\b|\bwho(?:'s| is| was| are| were| runs| ran| leads| led| heads| owns| owned| wrote| writes| said| says| made| makes| built| builds| founded| controls| bought| buys| sold| sells| signed| announced| received| got| won| financed| funds| funded| produces| mines| refines)\b|\bwhose\b|\b(?:which|what) (?:\w+ ){0,2}(?:company|companies|firm|firms|miner|miners|group|agency|agencies|person|people|official|officials|minister|ceo|outlet|newspaper|site|bank|banks|fund|law|laws|act|organi[sz]ations?|body|bodies|producer|producers|buyer|buyers|partner|partners)\b`)},
 	{typeDefinition, regexp.MustCompile(`^(?:\W*)(?:what(?: even| exactly| actually)?(?:'s| is| are)(?: even| exactly| actually)?(?: an?| the)? [^ ?]+(?: [^ ?]+){0,2}|what does [^?]+ (?:mean|stand for)|define [^?]+|meaning of [^?]+)\W*$`)},
 	{typePlace, regexp.MustCompile(`^(?:\W*)where\b|\bwhere(?:'s| is| are| was| were| do| does| did| will| can| would)\b|\b(?:which|what) (?:\w+ ){0,2}(?:country|countries|region|regions|province|provinces|state|states|city|cities|place|places|port|ports|nation|nations)\b`)},
 }
+
+// roleAsked matches, in a lower-cased question, a question about what
+// someone does: their job, role, position or title ("whats dmitriev's
+// job", "what does he do, whats his job"). ("who is X" also asks it, but
+// read as this type it gained nothing on the development side and lost a
+// question elsewhere, so it stays a name question.)
+var roleAsked = regexp.MustCompile(`(?:'s|s'|\bhis|\bher|\btheir) (?:actual |real |exact |current |official |day )?(?:job|role|position|title|post)\b`)
 
 // negation matches a negated verb of a question.
 var negation = regexp.MustCompile(`n't\b|\b(?:not|cannot|never|no longer)\b`)
@@ -120,6 +132,7 @@ var typeWords = map[answerType]map[string]bool{
 	typeMoney:    quantityWords,
 	typeDuration: durationWords,
 	typeName:     setOf("person", "company", "companies", "firm", "firms", "official", "name"),
+	typeRole:     setOf("job", "jobs", "role", "roles", "position", "title", "post"),
 	typePlace:    setOf("country", "countries", "region", "regions", "place", "places", "nation", "nations", "located", "location"),
 }
 
@@ -175,6 +188,11 @@ func typeMatch(t answerType, text string, asked map[string]bool, analyze func(st
 		return placeMatch(text, asked)
 	case typeReason:
 		return reasonMatch(text)
+	case typeRole:
+		if roleCue.MatchString(text) {
+			return 1
+		}
+		return 0
 	case typeDefinition:
 		if definitionCue.MatchString(text) {
 			return 1
@@ -299,6 +317,10 @@ var reasonCues = []string{
 // definitionCue matches the shapes of a definition: "X is a …", "X, the …
 // that …", "(X)", "known as X", "stands for", "refers to".
 var definitionCue = regexp.MustCompile(`(?i)\b(?:is|are) (?:a|an|the)\b|, (?:a|an|the) \w+ (?:that|which|of|used)\b|\b(?:known as|called|stands for|refers to|means|meaning)\b|\([A-Za-z][^)]{2,}\)|:\s`)
+
+// roleCue matches, in a window, a word for what someone is or does: an
+// office, a trade, a standing.
+var roleCue = regexp.MustCompile(`(?i)\b(?:CEO|chief(?: executive)?|head(?:s|ed)? (?:of|the)|chair(?:man|woman|person)?|(?:vice[- ])?president|founder|co-founder|owner|owns|director|minister|secretary|governor|senator|ambassador|envoy|spokes(?:man|woman|person)|executive|manager|managing|official|advis[eo]r|analyst|economist|professor|researcher|scientist|oligarch|billionaire|tycoon|businessman|businesswoman|entrepreneur|shareholder|leader|commissioner|chancellor|premier|prime minister|mayor|editor|reporter|journalist|correspondent|author|lawmaker|legislator|trader|banker|investor|partner|runs|leads)\b`)
 
 // lackCue matches a statement that something is missing, short or in the
 // way.

@@ -33,6 +33,12 @@ func TestClassify(t *testing.T) {
 		{"what even is black mass", typeDefinition},
 		{"what does SC6 mean", typeDefinition},
 		{"does the EU fine companies", typeAny},
+		{"whats Kirill Dmitriev's job", typeRole},
+		{"what does dmitriev actually do, whats his job", typeRole},
+		{"what's the minister's role in the licensing", typeRole},
+		{"who runs the fund", typeName},
+		{"who is potanin", typeName}, // read as a name question; see roleAsked
+		{"what's the job of the stockpile", typeAny},
 	} {
 		if got := classify(tc.q, true); got != tc.want {
 			t.Errorf("classify(%q) = %v, want %v", tc.q, got, tc.want)
@@ -83,6 +89,9 @@ func TestTypeMatch(t *testing.T) {
 		{typePlace, "It is built near the coast.", 0},
 		{typePlace, "The U.S. would still rely on Chinese facilities.", 1}, // a demonym says where
 		{typeDefinition, "Black mass is the powder that holds the metals.", 1},
+		{typeRole, "Kirill Dmitriev, the CEO of the Russian Direct Investment Fund, led the talks.", 1},
+		{typeRole, "Potanin, a Russian oligarch and the owner of Norilsk Nickel, said so.", 1},
+		{typeRole, "The report does a good job of outlining the politics.", 0},
 		{typeLack, "Russia lacks processing capacity.", 1},
 		{typeLack, "Russia has deposits.", 0},
 		{typeAny, "Anything at all.", 1},
