@@ -41,7 +41,11 @@ var contractions = map[string]string{
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
 	"mgmt": "management", "btwn": "between", "wld": "would", "cld": "could", "shld": "should",
-	"w": "with", "tl;dr": "tldr",
+	"w": "with", "tl;dr": "tldr", "outta": "out of", "tryna": "trying to", "wot": "what",
+	// months as abbreviated ("on oct 19"; not "mar" and "may", which are words)
+	"jan": "January", "feb": "February", "apr": "April", "jun": "June", "jul": "July",
+	"aug": "August", "sep": "September", "sept": "September", "oct": "October",
+	"nov": "November", "dec": "December",
 }
 
 // CleanQuestion turns a question as typed in Discord into plain text:
@@ -130,7 +134,7 @@ var filler = setOf(
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
 	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
-	"tysm", "atm", "innit", "tbf", "sus", "sorry", "apologies",
+	"tysm", "atm", "innit", "tbf", "sus", "sorry", "apologies", "reckon", "reckons", "probably", "seems", "seem",
 )
 
 // fillerPhrases are chat phrases whose words are content elsewhere ("the

@@ -27,6 +27,8 @@ func TestCleanQuestion(t *testing.T) {
 		{"how much V does china produce, u know", "how much V does china produce, you know"},
 		{"is U or Y short, n why", "is U or Y short, and why"},
 		{"tl;dr: who came up w the cascade theory", "tldr: who came up with the cascade theory"},
+		{"which town did they take on oct 19, dec 2024 or sept?", "which town did they take on October 19, December 2024 or September?"},
+		{"how much comes outta china, tryna do maths, or wot", "how much comes out of china, trying to do maths, or what"},
 	} {
 		got, err := CleanQuestion(tc.in)
 		if err != nil || got != tc.want {
