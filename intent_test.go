@@ -34,6 +34,8 @@ func TestClassify(t *testing.T) {
 		{"what does SC6 mean", typeDefinition},
 		{"does the EU fine companies", typeAny},
 		{"whats Kirill Dmitriev's job", typeRole},
+		{"does anyone know when the gallium ban started", typeDate},
+		{"any idea where the refinery is", typePlace},
 		{"what does dmitriev actually do, whats his job", typeRole},
 		{"what's the minister's role in the licensing", typeRole},
 		{"who runs the fund", typeName},

@@ -48,11 +48,60 @@ var contractions = map[string]string{
 	"nov": "November", "dec": "December",
 }
 
+// shouted reports whether q is typed in capitals throughout ("WHY CANT
+// RUSSIA REPLACE CHINA"): at least three words, and no lower-case letter.
+// Such a question is read in lower case, where its capitals would else be
+// taken for acronyms and symbols ("CAN", "U").
+func shouted(q string) bool {
+	words, lower := 0, false
+	for _, w := range strings.Fields(q) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			words++
+		}
+		if strings.IndexFunc(w, unicode.IsLower) >= 0 {
+			lower = true
+			break
+		}
+	}
+	return words >= 3 && !lower
+}
+
+// unstretch undoes a word stretched for emphasis ("whyyy", "pleaseee",
+// "soooo"): a letter typed three times or more running, which English never
+// does, is read once at the end of the word and twice inside it ("coool").
+func unstretch(w string) string {
+	rs := []rune(w)
+	out := rs[:0:0]
+	stretched := false
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 && unicode.IsLetter(rs[i]) {
+			stretched = true
+			n = 2
+			if j == len(rs) || !unicode.IsLetter(rs[j]) {
+				n = 1
+			}
+		}
+		for range n {
+			out = append(out, rs[i])
+		}
+		i = j
+	}
+	if !stretched {
+		return w
+	}
+	return string(out)
+}
+
 // CleanQuestion turns a question as typed in Discord into plain text:
 // mentions, channel links, custom and Unicode emoji, links and Markdown
 // markers removed (a masked link keeps its text), curly apostrophes
-// straightened, chat spellings ("cant", "whats", "u") restored, white space
-// folded. It returns ErrQuestionTooLong past MaxQuestionLen characters and
+// straightened, chat spellings ("cant", "whats", "u") restored, shouting
+// and stretched words ("whyyy") undone, white space folded. It returns ErrQuestionTooLong past MaxQuestionLen characters and
 // ErrEmptyQuestion when no word is left.
 func CleanQuestion(q string) (string, error) {
 	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
@@ -86,8 +135,13 @@ func CleanQuestion(q string) (string, error) {
 		}
 		return r
 	}, b.String())
+	if shouted(q) {
+		q = strings.ToLower(q)
+	}
 	words := strings.Fields(q)
 	for i, w := range words {
+		w = unstretch(w)
+		words[i] = w
 		core := strings.TrimRight(w, "?!.,;:")
 		key := strings.ToLower(core)
 		if len(core) == 1 && key != core {
@@ -154,7 +208,9 @@ var fillerPhrases = []string{
 var anywhereFiller = []string{
 	"how come", "i'm no expert", "im no expert", "i am no expert", "not an expert", "not expert",
 	"real question", "serious question", "honest question", "random question", "dumb question",
-	"stupid question",
+	"stupid question", "can you tell me", "could you tell me", "can you explain", "could you explain",
+	"can someone explain", "can anyone explain", "can someone tell me", "can anyone tell me",
+	"does anyone know", "does anybody know", "do you know", "do u know",
 }
 
 // maskFillerPhrases blanks every filler phrase of q that stands as a

@@ -27,6 +27,10 @@ func TestCleanQuestion(t *testing.T) {
 		{"how much V does china produce, u know", "how much V does china produce, you know"},
 		{"is U or Y short, n why", "is U or Y short, and why"},
 		{"tl;dr: who came up w the cascade theory", "tldr: who came up with the cascade theory"},
+		{"CAN U TELL ME WHY RUSSIA CANT REPLACE CHINA??", "can you tell me why russia can't replace china??"},
+		{"why is REE so hard", "why is REE so hard"},
+		{"whyyy can't russia replace china, pleaseee helppp, it's soooo coool", "why can't russia replace china, please help, it's so cool"},
+		{"did 2000 tonnes or $1000000 go?!!!", "did 2000 tonnes or $1000000 go?!!!"},
 		{"which town did they take on oct 19, dec 2024 or sept?", "which town did they take on October 19, December 2024 or September?"},
 		{"how much comes outta china, tryna do maths, or wot", "how much comes out of china, trying to do maths, or what"},
 	} {

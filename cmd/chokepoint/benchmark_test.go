@@ -85,7 +85,7 @@ var fresh = map[string]struct {
 	"fu.yaml": {seedOnly: true, top1: 18, top3: 23, declinedRight: 3, declinedWrong: 0},
 	"fn.yaml": {top1: 28, top3: 33, declinedRight: 13, declinedWrong: 0},
 	"fc.yaml": {top1: 17, top3: 26, declinedRight: 5, declinedWrong: 1},
-	"fd.yaml": {top1: 29, top3: 36, declinedRight: 8, declinedWrong: 0},
+	"fd.yaml": {top1: 29, top3: 37, declinedRight: 8, declinedWrong: 0},
 	"fe.yaml": {top1: 29, top3: 34, declinedRight: 8, declinedWrong: 0},
 	"fv.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 1, declinedWrong: 0},
 	"fw.yaml": {seedOnly: true, top1: 19, top3: 24, declinedRight: 2, declinedWrong: 1},

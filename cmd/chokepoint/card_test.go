@@ -36,6 +36,9 @@ func TestCardQuestion(t *testing.T) {
 		"<@123456789012345678> why can't Russia replace China?",
 		"why can't _Russia_ replace China?",
 		"why can't **Russia** replace China? 🤔",
+		"WHY CANT RUSSIA REPLACE CHINA??",
+		"whyyy can't russia replace china",
+		"can you tell me why russia can't replace china?",
 	} {
 		ans, err := e.answerer.Answer(ctx, q)
 		if err != nil {
