@@ -75,7 +75,7 @@ var negation = regexp.MustCompile(`n't\b|\b(?:not|cannot|never|no longer)\b`)
 // With kinds, a quantity question that says which kind of quantity it
 // wants (quantityKind) gets that kind's type.
 func classify(q string, kinds bool) answerType {
-	l := strings.ToLower(q)
+	l := trimFiller(strings.ToLower(q))
 	for _, p := range typePatterns {
 		if p.re.MatchString(l) {
 			if p.t == typeReason && negation.MatchString(l) {
@@ -89,6 +89,41 @@ func classify(q string, kinds bool) answerType {
 	}
 	return typeAny
 }
+
+// trimFiller drops the filler words and polite openers that open the
+// lower-cased question l, and the filler words that close it ("hey all,
+// who recovers germanium", "does anyone know who…", "what does SC6 mean
+// pls"), so that the patterns anchored at its start or end see the
+// question itself.
+func trimFiller(l string) string {
+	for {
+		for _, p := range politeOpeners {
+			l = strings.TrimPrefix(l, p+" ")
+		}
+		w, rest, _ := strings.Cut(l, " ")
+		w = strings.Trim(w, ",.!:;-")
+		if !filler[w] && w != "all" && w != "there" || rest == "" { // "hey all", "hi there"
+			break
+		}
+		l = strings.TrimLeft(rest, " ")
+	}
+	for {
+		i := strings.LastIndexByte(l, ' ')
+		if i < 0 {
+			break
+		}
+		w := strings.Trim(l[i+1:], ",.!?:;-")
+		if !filler[w] || typeCues[w] {
+			break
+		}
+		l = strings.TrimRight(l[:i], " ,")
+	}
+	return l
+}
+
+// typeCues are filler words the type patterns read at the end of a
+// question ("what does SC6 mean", "worth how much").
+var typeCues = setOf("mean", "means", "much", "many")
 
 // quantityKind returns the kind of quantity the lower-cased quantity
 // question l asks for, when its words say (kindAsked): "how much of the

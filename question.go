@@ -41,6 +41,9 @@ var contractions = map[string]string{
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
 	"mgmt": "management", "btwn": "between", "wld": "would", "cld": "could", "shld": "should",
+	"youd": "you'd", "theyd": "they'd", "youll": "you'll", "theyll": "they'll", "itll": "it'll",
+	"youve": "you've", "theyve": "they've", "weve": "we've", "wouldve": "would've",
+	"couldve": "could've", "shouldve": "should've", "aint": "ain't",
 	"w": "with", "tl;dr": "tldr", "outta": "out of", "tryna": "trying to", "wot": "what",
 	// months as abbreviated ("on oct 19"; not "mar" and "may", which are words)
 	"jan": "January", "feb": "February", "apr": "April", "jun": "June", "jul": "July",
@@ -208,13 +211,21 @@ var fillerPhrases = []string{
 var anywhereFiller = []string{
 	"how come", "i'm no expert", "im no expert", "i am no expert", "not an expert", "not expert",
 	"real question", "serious question", "honest question", "random question", "dumb question",
-	"stupid question", "can you tell me", "could you tell me", "can you explain", "could you explain",
+	"stupid question",
+}
+
+// politeOpeners ask the bot to answer ("can you tell me why…"); they are
+// filler wherever they stand (maskFillerPhrases reads them with
+// anywhereFiller).
+var politeOpeners = []string{
+	"can you tell me", "could you tell me", "can you explain", "could you explain",
 	"can someone explain", "can anyone explain", "can someone tell me", "can anyone tell me",
-	"does anyone know", "does anybody know", "do you know", "do u know",
+	"does anyone know", "does anybody know", "do you know",
 }
 
 // maskFillerPhrases blanks every filler phrase of q that stands as a
-// clause (see fillerPhrases), and every phrase of anywhereFiller, keeping
+// clause (see fillerPhrases), and every phrase of anywhereFiller and
+// politeOpeners, keeping
 // q's length so that offsets into it still hold.
 func maskFillerPhrases(q string) string {
 	lower := strings.ToLower(q)
@@ -243,6 +254,9 @@ func maskFillerPhrases(q string) string {
 		mask(p, false)
 	}
 	for _, p := range anywhereFiller {
+		mask(p, true)
+	}
+	for _, p := range politeOpeners {
 		mask(p, true)
 	}
 	return string(b)
