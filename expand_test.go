@@ -41,6 +41,10 @@ func TestExpandDropsFiller(t *testing.T) {
 	if got, _ := alternatives(t, a, "what year did it happen befor the sanctions"); len(got) != 1 {
 		t.Errorf("concepts = %q, want sanctions alone (the type word and a stop-word typo dropped)", got)
 	}
+	// Talks are negotiations, though talking about the text is filler.
+	if got, _ := alternatives(t, a, "what did the piece talk about in the sanctions talks, can you tell me"); len(got) != 2 || got[0][0] != "sanctions" || got[1][0] != "talks" {
+		t.Errorf("concepts = %q, want sanctions and talks", got)
+	}
 }
 
 func TestExpandFixesTypos(t *testing.T) {

@@ -163,9 +163,10 @@ func CleanQuestion(q string) (string, error) {
 
 // filler are words of a question that say nothing about what it asks:
 // greetings, politeness, chat filler, and the words that ask about the text
-// itself ("what does the article say about …"). The index's stop list
-// misses them; they are dropped from the question's concepts. Matched on
-// the lower-cased surface word.
+// itself ("what does the article say about …"; not "talks", which in
+// this field are negotiations: "what else was on the table in those
+// talks"). The index's stop list misses them; they are dropped from the
+// question's concepts. Matched on the lower-cased surface word.
 var filler = setOf(
 	// greetings, politeness, addressing the bot
 	"hi", "hey", "heya", "hello", "hallo", "yo", "hiya", "howdy", "greetings", "morning", "evening",
@@ -177,7 +178,7 @@ var filler = setOf(
 	"tell", "explain", "help", "like", "kind", "sort", "thing", "things", "stuff", "roughly",
 	"approximately", "exactly", "idea", "eli5", "tldr", "btw", "fyi", "anyway", "also", "ask",
 	"asking", "q", "versus", "got", "get", "gets", "getting", "bit", "lot", "lots", "say", "says", "said", "saying",
-	"mention", "mentions", "mentioned", "talk", "talks", "talking", "discuss", "discussed",
+	"mention", "mentions", "mentioned", "talk", "talking", "discuss", "discussed",
 	"article", "articles", "piece", "post", "story", "critique", "blog", "text", "source", "reviewer",
 	"much", "many", "happen", "happened", "happening", "go", "going", "mean", "means",
 	"think", "want", "need", "exist", "exists", "anything", "something", "way",
