@@ -135,6 +135,10 @@ const (
 	// FeatureLoneMatch, for the abstention, counts a window holding one
 	// concept of a question of four or more at part of its share.
 	FeatureLoneMatch
+	// FeatureThingsStated ranks a window whose passage, title and headings
+	// lack a place or material the question names below those that state
+	// them.
+	FeatureThingsStated
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -157,6 +161,7 @@ var FeatureNames = []struct {
 	{"a phrase's last word", FeatureHeadWord},
 	{"named places and materials", FeatureNamedThings},
 	{"one concept of many", FeatureLoneMatch},
+	{"places and materials in the passage", FeatureThingsStated},
 }
 
 // Has reports whether f holds every feature of g.

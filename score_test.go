@@ -57,3 +57,36 @@ func TestFramed(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerThingsStated checks that a window whose passage, title and
+// headings lack a place the question names ranks below one that states
+// it, though it holds more of the question's other words; with the
+// feature off, the wordier window leads (else this test shows nothing).
+func TestAnswerThingsStated(t *testing.T) {
+	s := &memSearcher{docs: []Document{
+		doc("graphite", "Graphite Anode Supply",
+			"", "China's share of the world's battery graphite anode output reached about 90 percent last year, and its share of spherical graphite is higher still.",
+		),
+		doc("japan", "Japanese Battery Makers",
+			"", "Japan imports nearly all the graphite for its battery anode output.",
+		),
+	}}
+	const q = "what share of the world's battery graphite anode output does japan make?"
+	lead := func(off Features) string {
+		t.Helper()
+		ans, err := NewAnswerer(s, testVocab, Options{Off: off}).Answer(context.Background(), q)
+		if err != nil {
+			t.Fatalf("Answer(%q): %v", q, err)
+		}
+		if len(ans.Citations) == 0 {
+			t.Fatalf("Answer(%q) abstained", q)
+		}
+		return ans.Citations[0].Excerpt
+	}
+	if got := lead(0); !strings.HasPrefix(got, "Japan imports") {
+		t.Errorf("Answer(%q) leads with %q, want the sentence on Japan", q, got)
+	}
+	if got := lead(FeatureThingsStated); !strings.HasPrefix(got, "China's share") {
+		t.Errorf("with the feature off, Answer(%q) leads with %q, want the sentence on China", q, got)
+	}
+}
