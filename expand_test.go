@@ -142,6 +142,8 @@ func TestLooksLikeName(t *testing.T) {
 		"Zimbabwe": true, "zimbabwe": true, "venezuela's": true, "BYD": true, "sc6": true, "hafnium": true,
 		"coltan": true, "april": true, "outta": false, "prelim": false, "btwn": false, "dinkum": false,
 		"2024": true, "": false,
+		// typos of places and materials are still names
+		"zimabbwe": true, "hanfium": true, "flurospar": true, "kazakstan": true, "tarrif": false, "ameria": true, "blorpy": false,
 	} {
 		if got := looksLikeName(w); got != want {
 			t.Errorf("looksLikeName(%q) = %v, want %v", w, got, want)

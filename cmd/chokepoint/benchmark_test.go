@@ -21,7 +21,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 137, top3: 170, declinedRight: 20, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 137, top3: 170, declinedRight: 21, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
