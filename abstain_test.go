@@ -110,6 +110,7 @@ func TestAnswerNamedThings(t *testing.T) {
 	checkShares(t, thingsCorpus(), testVocab, FeatureNamedThings, []shareCase{
 		{"place in another passage of the article", "were cobalt exports from congo capped at 96,600 tonnes?", 1},
 		{"place in another article only", "were zambia's cobalt exports capped at 96,600 tonnes?", unstatedShare},
+		{"place typed wrong, in another article only", "were cobalt exports from zambla capped at 96,600 tonnes?", unstatedShare},
 		{"material in another article only", "were copper exports capped at 96,600 tonnes a year?", unstatedShare},
 		{"material the corpus never names", "were helium exports capped at 96,600 tonnes a year?", 1},
 		{"nothing named", "were exports capped at 96,600 tonnes a year?", 1},

@@ -90,7 +90,7 @@ var fresh = map[string]struct {
 	"fv.yaml": {seedOnly: true, top1: 20, top3: 23, declinedRight: 1, declinedWrong: 0},
 	"fw.yaml": {seedOnly: true, top1: 19, top3: 24, declinedRight: 2, declinedWrong: 1},
 	"fx.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 2, declinedWrong: 1},
-	"fo.yaml": {top1: 11, top3: 15, declinedRight: 12, declinedWrong: 0},
+	"fo.yaml": {top1: 11, top3: 15, declinedRight: 13, declinedWrong: 0},
 	"fy.yaml": {top1: 24, top3: 33, declinedRight: 9, declinedWrong: 0},
 	"fz.yaml": {seedOnly: true, top1: 18, top3: 22, declinedRight: 1, declinedWrong: 1},
 	"fq.yaml": {top1: 20, top3: 31, declinedRight: 8, declinedWrong: 1},
