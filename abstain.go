@@ -107,22 +107,10 @@ func namedThing(text string) bool {
 func (c concept) isYear() bool { return namedYear(c.alts[0].text) }
 
 // isThing reports whether c is a place or material the question names and
-// the corpus knows (namedThing), as typed or as its typo was corrected:
-// one the corpus never uses already weighs as an unknown name.
-func (c concept) isThing() bool {
-	if !c.known {
-		return false
-	}
-	if namedThing(c.alts[0].text) {
-		return true
-	}
-	if c.alts[0].df > 0 {
-		return false
-	}
-	// The question's own word is a typo the corpus lacks ("antiony"): the
-	// word it was corrected to says what it names.
-	return slices.ContainsFunc(c.alts[1:], func(al alt) bool { return al.df > 0 && namedThing(al.text) })
-}
+// the corpus knows (namedThing), as typed or as its typo was corrected
+// (concept.thing): one the corpus never uses already weighs as an unknown
+// name.
+func (c concept) isThing() bool { return c.known && c.thing }
 
 // states reports whether terms hold every concept of ks, the indexes of
 // the question's years or named things.

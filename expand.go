@@ -50,6 +50,10 @@ type concept struct {
 	weight float64
 	// known is false when no alternative occurs in the corpus.
 	known bool
+	// thing is true when the concept is a place or material (namedThing):
+	// its own word, or, when the corpus lacks that word, the word its typo
+	// was corrected to ("antiony", antimony).
+	thing bool
 }
 
 func (c concept) id() string { return strings.Join(c.alts[0].key, " ") }
@@ -154,6 +158,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		}
 	}
 	weigh(cs, stats, a.vocab.common, !a.opts.Off.Has(FeatureNameShape))
+	for i := range cs {
+		c := &cs[i]
+		c.thing = namedThing(c.alts[0].text) || c.alts[0].df == 0 &&
+			slices.ContainsFunc(c.alts[1:], func(al alt) bool { return al.df > 0 && a.vocab.namesThing(al.key) })
+	}
 	return cs, stats, nil
 }
 

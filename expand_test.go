@@ -270,3 +270,42 @@ func TestExpandHeadWordStandsForPhrase(t *testing.T) {
 		t.Errorf("with the head word off, alternatives = %v, want the phrase and its equivalent alone", w)
 	}
 }
+
+// TestExpandTypoOfThing checks that a place or material typed wrong is
+// still one once corrected, though the correction is an index term that
+// is not the name as written ("antimoni" for antimony).
+func TestExpandTypoOfThing(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("sb", "Antimony Controls", "", "Antimony exports fell after the licensing began.")}}
+	a := NewAnswerer(s, testVocab, Options{})
+	for q, want := range map[string]bool{"did antimonny exports fall": true, "did antimony exports fall": true, "did exports fall": false} {
+		cs, _, err := a.expand(context.Background(), q, typeAny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.ContainsFunc(cs, concept.isThing)
+		if got != want {
+			t.Errorf("expand(%q): a concept is a thing = %v, want %v (%+v)", q, got, want, cs)
+		}
+	}
+}
+
+// TestNamesThing checks that a place or material is known by its analysed
+// form, as the index stems it ("antimoni"), and that other terms are not.
+func TestNamesThing(t *testing.T) {
+	stem := func(s string) []Token {
+		var out []Token
+		for _, w := range strings.Fields(strings.ToLower(s)) {
+			if strings.HasSuffix(w, "y") {
+				w = strings.TrimSuffix(w, "y") + "i" // as Porter stems "antimony"
+			}
+			out = append(out, Token{Term: w})
+		}
+		return out
+	}
+	cv := compileVocabulary(stem, Vocabulary{})
+	for key, want := range map[string]bool{"antimoni": true, "zambia": true, "antimony": false, "export": false} {
+		if got := cv.namesThing([]string{key}); got != want {
+			t.Errorf("namesThing(%q) = %v, want %v", key, got, want)
+		}
+	}
+}

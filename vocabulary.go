@@ -39,6 +39,10 @@ type compiledVocabulary struct {
 	// use.
 	byFirstOnce sync.Once
 	byFirst     map[byte][]string
+	// things holds the analysed forms of the places and materials
+	// (namedThing), for namesThing; built on first use.
+	thingsOnce sync.Once
+	things     map[string]bool
 }
 
 type vocabEntry struct {
@@ -190,6 +194,21 @@ func (cv *compiledVocabulary) common(word string) bool {
 		return true
 	}
 	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
+}
+
+// namesThing reports whether key, an analysed term, is a place or a
+// material (namedThing): how a typo's correction, which is an index term
+// ("antimoni"), is recognised.
+func (cv *compiledVocabulary) namesThing(key []string) bool {
+	cv.thingsOnce.Do(func() {
+		cv.things = map[string]bool{}
+		for _, set := range []map[string]bool{places, materials} {
+			for name := range set {
+				cv.things[strings.Join(termsOf(cv.analyze(name)), " ")] = true
+			}
+		}
+	})
+	return cv.things[strings.Join(key, " ")]
 }
 
 // misspelt reports whether w is a typo of a listed word: one slip away (two
