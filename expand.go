@@ -92,6 +92,13 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		terms = append(terms, tok.Term)
 		surfaces = append(surfaces, q[tok.Start:tok.End])
 	}
+	if !a.opts.Off.Has(FeatureTypos) && !a.opts.Off.Has(FeatureVocabulary) {
+		for i := range terms {
+			if t, ok := a.vocab.phraseTypo(terms, surfaces, i); ok {
+				terms[i] = t
+			}
+		}
+	}
 	var cs []concept
 	seen := map[string]bool{}
 	add := func(c concept) {

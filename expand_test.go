@@ -309,3 +309,21 @@ func TestNamesThing(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandPhraseTypo checks that a typo inside a phrase the vocabulary
+// knows is read as the phrase's word, so the phrase stays one concept with
+// its alternatives ("rare eatrhs" is rare earths, and so REE), and that
+// without typo matching it is not.
+func TestExpandPhraseTypo(t *testing.T) {
+	a := NewAnswerer(testCorpus(), testVocab, Options{})
+	hasPhrase := func(got [][]string) bool {
+		return slices.ContainsFunc(got, func(alts []string) bool { return slices.Contains(alts, "REE") })
+	}
+	if got, _ := alternatives(t, a, "sanctions on rare eatrhs"); !hasPhrase(got) {
+		t.Errorf("concepts = %q, want rare earths with REE", got)
+	}
+	off := NewAnswerer(testCorpus(), testVocab, Options{Off: FeatureTypos})
+	if got, _ := alternatives(t, off, "sanctions on rare eatrhs"); hasPhrase(got) {
+		t.Errorf("without typo matching, concepts = %q, want no rare earths (else this test shows nothing)", got)
+	}
+}

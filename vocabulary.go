@@ -43,6 +43,10 @@ type compiledVocabulary struct {
 	// (namedThing), for namesThing; built on first use.
 	thingsOnce sync.Once
 	things     map[string]bool
+	// phraseWords maps each word of the multi-word triggers, lower case,
+	// to its analysed term, for phraseTypo; built on first use.
+	phraseOnce  sync.Once
+	phraseWords map[string]string
 }
 
 type vocabEntry struct {
@@ -194,6 +198,54 @@ func (cv *compiledVocabulary) common(word string) bool {
 		return true
 	}
 	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
+}
+
+// phraseTypo returns the term to read for terms[i] when its word, as the
+// question typed it (surfaces[i]), is no English word but a typo of a
+// word of a phrase the vocabulary knows, and reading it so completes that
+// phrase with its neighbours: "strtaegic raw materials" is "strategic raw
+// materials". Typos of single words are corrected later, against the
+// corpus; a phrase must be whole before then to be read as one.
+func (cv *compiledVocabulary) phraseTypo(terms, surfaces []string, i int) (string, bool) {
+	w := strings.ToLower(surfaces[i])
+	if len(w) < 5 || cv.isWord(w) {
+		return "", false
+	}
+	cv.phraseOnce.Do(func() {
+		cv.phraseWords = map[string]string{}
+		for _, es := range cv.entries {
+			for _, e := range es {
+				if len(e.key) < 2 {
+					continue
+				}
+				for _, pw := range strings.Fields(strings.ToLower(e.text)) {
+					if k := termsOf(cv.analyze(pw)); len(k) == 1 {
+						cv.phraseWords[pw] = k[0]
+					}
+				}
+			}
+		}
+	})
+	if _, ok := cv.phraseWords[w]; ok {
+		return "", false
+	}
+	edits := 1
+	if len(w) >= 7 {
+		edits = 2
+	}
+	fixed := slices.Clone(terms)
+	for pw, term := range cv.phraseWords {
+		if d := len(pw) - len(w); pw[0] != w[0] || d > edits || d < -edits || TypoDistance(w, pw) > edits {
+			continue
+		}
+		fixed[i] = term
+		for start := max(0, i-3); start <= i; start++ {
+			if _, n := cv.concept(fixed[start:], surfaces[start], true); n > 1 && start+n > i {
+				return term, true
+			}
+		}
+	}
+	return "", false
 }
 
 // namesThing reports whether key, an analysed term, is a place or a
