@@ -20,17 +20,7 @@ func TestAnswerFraming(t *testing.T) {
 		doc("other", "Magnet Makers in Europe", "", "The magnet plant in Estonia, built with MP know-how, opened this year with state financing."),
 	}}
 	const q = "which banks are financing the MP magnet plant?"
-	lead := func(off Features) string {
-		t.Helper()
-		ans, err := NewAnswerer(s, testVocab, Options{Off: off}).Answer(context.Background(), q)
-		if err != nil {
-			t.Fatalf("Answer(%q): %v", q, err)
-		}
-		if len(ans.Citations) == 0 {
-			t.Fatalf("Answer(%q) abstained", q)
-		}
-		return ans.Citations[0].Excerpt
-	}
+	lead := func(off Features) string { return leadExcerpt(t, s, q, off) }
 	if got := lead(0); !strings.HasPrefix(got, "For the private side") {
 		t.Errorf("Answer(%q) leads with %q, want the financing sentence", q, got)
 	}
@@ -72,21 +62,25 @@ func TestAnswerThingsStated(t *testing.T) {
 		),
 	}}
 	const q = "what share of the world's battery graphite anode output does japan make?"
-	lead := func(off Features) string {
-		t.Helper()
-		ans, err := NewAnswerer(s, testVocab, Options{Off: off}).Answer(context.Background(), q)
-		if err != nil {
-			t.Fatalf("Answer(%q): %v", q, err)
-		}
-		if len(ans.Citations) == 0 {
-			t.Fatalf("Answer(%q) abstained", q)
-		}
-		return ans.Citations[0].Excerpt
-	}
+	lead := func(off Features) string { return leadExcerpt(t, s, q, off) }
 	if got := lead(0); !strings.HasPrefix(got, "Japan imports") {
 		t.Errorf("Answer(%q) leads with %q, want the sentence on Japan", q, got)
 	}
 	if got := lead(FeatureThingsStated); !strings.HasPrefix(got, "China's share") {
 		t.Errorf("with the feature off, Answer(%q) leads with %q, want the sentence on China", q, got)
 	}
+}
+
+// leadExcerpt returns the first excerpt of the answer to q over s with the
+// features off turned off; the answer must not abstain.
+func leadExcerpt(t *testing.T, s Searcher, q string, off Features) string {
+	t.Helper()
+	ans, err := NewAnswerer(s, testVocab, Options{Off: off}).Answer(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", q, err)
+	}
+	if len(ans.Citations) == 0 {
+		t.Fatalf("Answer(%q) abstained", q)
+	}
+	return ans.Citations[0].Excerpt
 }

@@ -23,22 +23,30 @@ var reached = struct {
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
 }{top1: 137, top3: 170, declinedRight: 21, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
+// benchmarkEngine loads the benchmark and opens an engine on its corpus,
+// closed when the test ends.
+func benchmarkEngine(t *testing.T) (*eval.Benchmark, *engine) {
+	t.Helper()
+	b, err := eval.Load(eval.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := openEngineFS(context.Background(), defaultConfig(), eval.Corpus(), t.TempDir(), io.Discard, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return b, e
+}
+
 // TestBenchmark runs the answer-quality benchmark's frozen test split, as
 // `chokepoint eval --split test` does, and guards the figures it reached.
 func TestBenchmark(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the benchmark's index and answers 500 questions")
 	}
-	b, err := eval.Load(eval.Files())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, e := benchmarkEngine(t)
 	ctx := context.Background()
-	e, err := openEngineFS(ctx, defaultConfig(), eval.Corpus(), t.TempDir(), io.Discard, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
 	systems := evalSystems(e)
 	plain := eval.Cases(b.Select(eval.Test, true, false))
 	ours, err := chokepoint.Evaluate(ctx, systems[0].ask, e.passages(), plain)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -53,16 +52,8 @@ func capitaliseWords(q string) string {
 // answer leads with: its first excerpt and passage, or "(declined)".
 func leadingExcerpts(t *testing.T) ([]eval.Question, func(string) string) {
 	t.Helper()
-	b, err := eval.Load(eval.Files())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, e := benchmarkEngine(t)
 	ctx := context.Background()
-	e, err := openEngineFS(ctx, defaultConfig(), eval.Corpus(), t.TempDir(), io.Discard, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
 	lead := func(q string) string {
 		ans, err := e.answerer.Answer(ctx, q)
 		if err != nil {
