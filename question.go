@@ -73,6 +73,9 @@ func shouted(q string) bool {
 // "soooo"): a letter typed three times or more running, which English never
 // does, is read once at the end of the word and twice inside it ("coool").
 func unstretch(w string) string {
+	if !tripled(w) {
+		return w
+	}
 	rs := []rune(w)
 	out := rs[:0:0]
 	stretched := false
@@ -100,12 +103,24 @@ func unstretch(w string) string {
 	return string(out)
 }
 
+// tripled reports whether w holds a byte three times running, as every
+// stretched word does: most words are not, and are not copied.
+func tripled(w string) bool {
+	for i := 2; i < len(w); i++ {
+		if w[i] == w[i-1] && w[i] == w[i-2] {
+			return true
+		}
+	}
+	return false
+}
+
 // CleanQuestion turns a question as typed in Discord into plain text:
 // mentions, channel links, custom and Unicode emoji, links and Markdown
 // markers removed (a masked link keeps its text), curly apostrophes
 // straightened, chat spellings ("cant", "whats", "u") restored, shouting
-// and stretched words ("whyyy") undone, white space folded. It returns ErrQuestionTooLong past MaxQuestionLen characters and
-// ErrEmptyQuestion when no word is left.
+// and stretched words ("whyyy") undone, white space folded. It returns
+// ErrQuestionTooLong past MaxQuestionLen characters and ErrEmptyQuestion
+// when no word is left.
 func CleanQuestion(q string) (string, error) {
 	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
 		return "", fmt.Errorf("%w: %d characters, at most %d", ErrQuestionTooLong, n, MaxQuestionLen)
@@ -226,8 +241,7 @@ var politeOpeners = []string{
 
 // maskFillerPhrases blanks every filler phrase of q that stands as a
 // clause (see fillerPhrases), and every phrase of anywhereFiller and
-// politeOpeners, keeping
-// q's length so that offsets into it still hold.
+// politeOpeners, keeping q's length so that offsets into it still hold.
 func maskFillerPhrases(q string) string {
 	lower := strings.ToLower(q)
 	if len(lower) != len(q) {

@@ -43,11 +43,14 @@ type compiledVocabulary struct {
 	// (namedThing), for namesThing; built on first use.
 	thingsOnce sync.Once
 	things     map[string]bool
-	// phraseWords maps each word of the multi-word triggers, lower case,
-	// to its analysed term, for phraseTypo; built on first use.
+	// phraseWords are the words of the multi-word triggers, lower case,
+	// with their analysed terms, sorted, for phraseTypo; built on first
+	// use.
 	phraseOnce  sync.Once
-	phraseWords map[string]string
+	phraseWords []phraseWord
 }
+
+type phraseWord struct{ word, term string }
 
 type vocabEntry struct {
 	key  []string // the analysed term that triggers this entry
@@ -212,21 +215,25 @@ func (cv *compiledVocabulary) phraseTypo(terms, surfaces []string, i int) (strin
 		return "", false
 	}
 	cv.phraseOnce.Do(func() {
-		cv.phraseWords = map[string]string{}
+		seen := map[string]bool{}
 		for _, es := range cv.entries {
 			for _, e := range es {
 				if len(e.key) < 2 {
 					continue
 				}
 				for _, pw := range strings.Fields(strings.ToLower(e.text)) {
-					if k := termsOf(cv.analyze(pw)); len(k) == 1 {
-						cv.phraseWords[pw] = k[0]
+					if k := termsOf(cv.analyze(pw)); len(k) == 1 && !seen[pw] {
+						seen[pw] = true
+						cv.phraseWords = append(cv.phraseWords, phraseWord{pw, k[0]})
 					}
 				}
 			}
 		}
+		// Sorted, so that of two words that would do, the same one is
+		// always read.
+		slices.SortFunc(cv.phraseWords, func(a, b phraseWord) int { return strings.Compare(a.word, b.word) })
 	})
-	if _, ok := cv.phraseWords[w]; ok {
+	if _, ok := slices.BinarySearchFunc(cv.phraseWords, w, func(p phraseWord, w string) int { return strings.Compare(p.word, w) }); ok {
 		return "", false
 	}
 	edits := 1
@@ -234,14 +241,14 @@ func (cv *compiledVocabulary) phraseTypo(terms, surfaces []string, i int) (strin
 		edits = 2
 	}
 	fixed := slices.Clone(terms)
-	for pw, term := range cv.phraseWords {
-		if d := len(pw) - len(w); pw[0] != w[0] || d > edits || d < -edits || TypoDistance(w, pw) > edits {
+	for _, p := range cv.phraseWords {
+		if d := len(p.word) - len(w); p.word[0] != w[0] || d > edits || d < -edits || TypoDistance(w, p.word) > edits {
 			continue
 		}
-		fixed[i] = term
+		fixed[i] = p.term
 		for start := max(0, i-3); start <= i; start++ {
 			if _, n := cv.concept(fixed[start:], surfaces[start], true); n > 1 && start+n > i {
-				return term, true
+				return p.term, true
 			}
 		}
 	}
