@@ -285,7 +285,7 @@ type Explanation struct {
 	Question string
 	// Type is the kind of answer asked for: "any", "reason", "lack",
 	// "date", "quantity" (or of a kind: "share", "money", "duration"),
-	// "name", "place" or "definition".
+	// "name", "role", "place" or "definition".
 	Type string
 	// Concepts are the question's concepts, in order.
 	Concepts []ExplainedConcept

@@ -22,7 +22,7 @@ func looksLikeName(surface string) bool {
 		}
 	}
 	w := strings.TrimSuffix(strings.ToLower(surface), "'s")
-	return places[w] || materials[w] || w != "" && months[strings.ToUpper(w[:1])+w[1:]] || nearName(w)
+	return namedThing(w) || w != "" && months[strings.ToUpper(w[:1])+w[1:]] || nearName(w)
 }
 
 // nearName reports whether w is a typo of a place or material name: one
@@ -33,13 +33,9 @@ func nearName(w string) bool {
 	if len(w) < 5 {
 		return false
 	}
-	edits := 1
-	if len(w) >= 7 {
-		edits = 2
-	}
 	for _, set := range []map[string]bool{places, materials} {
 		for name := range set {
-			if d := len(name) - len(w); name[0] == w[0] && d <= edits && d >= -edits && TypoDistance(w, name) <= edits {
+			if slipOf(w, name) {
 				return true
 			}
 		}

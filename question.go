@@ -320,6 +320,19 @@ func isStopTypo(w string) bool {
 	return false
 }
 
+// slipOf reports whether w is a typo of word as people make them: the same
+// first letter, and one slip apart (TypoDistance), two from seven letters.
+// The typo lists (misspelt), names (nearName) and phrases (phraseTypo)
+// all read typos so.
+func slipOf(w, word string) bool {
+	edits := 1
+	if len(w) >= 7 {
+		edits = 2
+	}
+	d := len(word) - len(w)
+	return w != "" && word != "" && word[0] == w[0] && d <= edits && d >= -edits && TypoDistance(w, word) <= edits
+}
+
 // TypoDistance is how many typing slips turn a into b: the
 // Damerau–Levenshtein distance (optimal string alignment, a swap of
 // neighbours is one slip), except that a double letter typed in the wrong

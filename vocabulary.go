@@ -236,13 +236,9 @@ func (cv *compiledVocabulary) phraseTypo(terms, surfaces []string, i int) (strin
 	if _, ok := slices.BinarySearchFunc(cv.phraseWords, w, func(p phraseWord, w string) int { return strings.Compare(p.word, w) }); ok {
 		return "", false
 	}
-	edits := 1
-	if len(w) >= 7 {
-		edits = 2
-	}
 	fixed := slices.Clone(terms)
 	for _, p := range cv.phraseWords {
-		if d := len(p.word) - len(w); p.word[0] != w[0] || d > edits || d < -edits || TypoDistance(w, p.word) > edits {
+		if !slipOf(w, p.word) {
 			continue
 		}
 		fixed[i] = p.term
@@ -274,22 +270,13 @@ func (cv *compiledVocabulary) namesThing(key []string) bool {
 // from seven letters; TypoDistance), with the same first letter, as people
 // mistype "colision", "originaly" and "tarrif".
 func (cv *compiledVocabulary) misspelt(w string) bool {
-	edits := 1
-	if len(w) >= 7 {
-		edits = 2
-	}
 	cv.byFirstOnce.Do(func() {
 		cv.byFirst = map[byte][]string{}
 		for word := range cv.words {
 			cv.byFirst[word[0]] = append(cv.byFirst[word[0]], word)
 		}
 	})
-	for _, word := range cv.byFirst[w[0]] {
-		if d := len(word) - len(w); d <= edits && d >= -edits && TypoDistance(w, word) <= edits {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cv.byFirst[w[0]], func(word string) bool { return slipOf(w, word) })
 }
 
 // isWord reports whether word is in the word list, in its base or an
