@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 )
 
 // blockKind tells the blocks of an article apart.
@@ -403,7 +402,7 @@ func dropFurniture(blocks []block) []block {
 			next = &blocks[i+1]
 		}
 		switch {
-		case !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+		case !strings.ContainsFunc(t, isWordRune):
 			continue // "|", "."
 		case isByline(t) && !body:
 			continue

@@ -99,13 +99,12 @@ func repairThaiO(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 		switch {
 		case unicode.IsLetter(prev) && contraction(rs[i+1:]):
 			b.WriteRune('’')
 		case unicode.IsDigit(prev) && unicode.IsDigit(next):
 			b.WriteRune('–')
-		case word(prev) && word(next):
+		case isWordRune(prev) && isWordRune(next):
 			b.WriteRune('—')
 		case unicode.IsSpace(prev) && unicode.IsSpace(next):
 			b.WriteRune('—')
@@ -117,6 +116,10 @@ func repairThaiO(s string) string {
 	}
 	return b.String()
 }
+
+// isWordRune reports whether r is a letter or a digit: what a word is made
+// of.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // contraction reports whether rest starts with the ending of a contraction
 // or possessive ("s", "t", "d", "m", "ll", "re", "ve") and then leaves the
