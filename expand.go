@@ -382,7 +382,9 @@ func appendAlt(alts []alt, al alt) []alt {
 // does not discuss, and the concept weighs unknownNameWeight times the
 // heaviest known one. With names, a single word that does not look like a
 // name (looksLikeName: chat the word list lacks, "outta", "prelim") weighs
-// unknownWordWeight times the heaviest instead.
+// unknownWordWeight times the heaviest instead. A place or material is a
+// name even when it is also an English word ("helium", "japan", "gold"):
+// a corpus that never names it does not discuss it.
 func weigh(cs []concept, st TermStats, common func(string) bool, names bool) {
 	n := float64(max(st.Passages, 1))
 	known, sum := 0, 0.0
@@ -411,7 +413,7 @@ func weigh(cs []concept, st TermStats, common func(string) bool, names bool) {
 	for i := range cs {
 		switch {
 		case cs[i].known:
-		case common == nil || common(cs[i].alts[0].text):
+		case common == nil || common(cs[i].alts[0].text) && !(names && namedThing(cs[i].alts[0].text)):
 			cs[i].weight = unknown
 		case names && len(cs[i].alts) == 1 && !looksLikeName(cs[i].alts[0].text):
 			cs[i].weight = unknownWordWeight * heaviest

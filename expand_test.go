@@ -99,7 +99,7 @@ func TestExpandDecompounds(t *testing.T) {
 
 func TestExpandWeighsUnknownNames(t *testing.T) {
 	v := testVocab
-	v.Words = map[string]bool{"bake": true, "bread": true}
+	v.Words = map[string]bool{"bake": true, "bread": true, "helium": true}
 	a := NewAnswerer(testCorpus(), v, Options{})
 	_, ex := alternatives(t, a, "sanctions on bread in Zimbabwe")
 	byText := map[string]ExplainedConcept{}
@@ -121,18 +121,20 @@ func TestExpandWeighsUnknownNames(t *testing.T) {
 		t.Errorf("Answer about Zimbabwe = %v (%v), want a declined answer", excerpts(ans.Citations), err)
 	}
 	// A word that does not look like a name weighs less than one that
-	// does, however the name is typed; without the feature, as much.
+	// does, however the name is typed; without the feature, as much. A
+	// material that is also an English word ("helium") is a name all the
+	// same; without the feature, a common word.
 	for _, tt := range []struct {
-		off  Features
-		want float64 // × the sanctions weight
-	}{{0, unknownWordWeight}, {FeatureNameShape, unknownNameWeight}} {
-		_, ex := alternatives(t, NewAnswerer(testCorpus(), v, Options{Off: tt.off}), "sanctions prelim hafnium zimbabwe")
+		off          Features
+		want, helium float64 // × the sanctions weight
+	}{{0, unknownWordWeight, unknownNameWeight}, {FeatureNameShape, unknownNameWeight, 1}} {
+		_, ex := alternatives(t, NewAnswerer(testCorpus(), v, Options{Off: tt.off}), "sanctions prelim hafnium zimbabwe helium")
 		got := map[string]float64{}
 		for _, c := range ex.Concepts {
 			got[c.Alternatives[0].Text] = c.Weight / ex.Concepts[0].Weight
 		}
-		if got["prelim"] != tt.want || got["hafnium"] != unknownNameWeight || got["zimbabwe"] != unknownNameWeight {
-			t.Errorf("Off=%v: weights over sanctions' = %v, want prelim %v, hafnium and zimbabwe %v", tt.off, got, tt.want, unknownNameWeight)
+		if got["prelim"] != tt.want || got["hafnium"] != unknownNameWeight || got["zimbabwe"] != unknownNameWeight || got["helium"] != tt.helium {
+			t.Errorf("Off=%v: weights over sanctions' = %v, want prelim %v, hafnium and zimbabwe %v, helium %v", tt.off, got, tt.want, unknownNameWeight, tt.helium)
 		}
 	}
 }

@@ -21,7 +21,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 137, top3: 170, declinedRight: 21, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 137, top3: 170, declinedRight: 22, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // benchmarkEngine loads the benchmark and opens an engine on its corpus,
 // closed when the test ends.
@@ -87,7 +87,7 @@ var fresh = map[string]struct {
 	top1, top3, declinedRight, declinedWrong int
 }{
 	"fa.yaml": {top1: 22, top3: 32, declinedRight: 7, declinedWrong: 1},
-	"fb.yaml": {top1: 24, top3: 32, declinedRight: 6, declinedWrong: 0},
+	"fb.yaml": {top1: 24, top3: 32, declinedRight: 7, declinedWrong: 0},
 	"fs.yaml": {seedOnly: true, top1: 21, top3: 24, declinedRight: 3, declinedWrong: 1},
 	"ft.yaml": {seedOnly: true, top1: 18, top3: 21, declinedRight: 3, declinedWrong: 2},
 	"fu.yaml": {seedOnly: true, top1: 19, top3: 23, declinedRight: 3, declinedWrong: 0},
