@@ -131,7 +131,7 @@ func TestServeFeedsGapsAndRestart(t *testing.T) {
 	if _, ok := s.logs.waitMatch(60*time.Second, regexp.MustCompile(`msg="feed polled".* (added=3)`)); !ok {
 		t.Fatalf("the feed was not polled after /feeds add; log:\n%s", s.logs)
 	}
-	ans := s.command(t, "t-ask1", "ask", []opt{{"name": "question", "type": 3, "value": "How long do export licences for tungsten take in Kazakhstan?"}})
+	ans := s.command(t, "t-ask1", "ask", []opt{{"name": "question", "type": 3, "value": "How long do export licences for antimony take in Kazakhstan?"}})
 	if !strings.Contains(strings.ToLower(ans), "ninety days") {
 		t.Errorf("/ask after the poll = %q, want a polled article quoted", ans)
 	}
