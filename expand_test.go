@@ -242,7 +242,7 @@ func TestExpandSpellsOutAmounts(t *testing.T) {
 func TestExpandHeadWordStandsForPhrase(t *testing.T) {
 	v := Vocabulary{Equivalent: [][]string{{"export licence", "export permit"}, {"licence", "license"}}}
 	s := &memSearcher{docs: []Document{
-		doc("d", "T", "", "Licenses are unlikely to be issued to arms manufacturers.", "", "An export permit is needed for gallium."),
+		doc("d", "T", "", "Licences are unlikely to be issued to arms manufacturers.", "", "An export permit is needed for gallium."),
 	}}
 	weights := func(opts Options) map[string]float64 {
 		_, ex := alternatives(t, NewAnswerer(s, v, opts), "will arms makers get export licences")
@@ -258,14 +258,16 @@ func TestExpandHeadWordStandsForPhrase(t *testing.T) {
 		t.Fatalf("no export licence concept in %+v", ex.Concepts)
 		return nil
 	}
+	// The head word comes alone: its own equivalents ("license") may name
+	// other things, as "Korea" of "North Korea" names South Korea.
 	w := weights(Options{})
-	if w["export permit"] != weightVocabulary || w["licence"] != weightHead || w["license"] != weightHead*weightVocabulary {
-		t.Errorf("alternatives = %v, want export permit %v, licence %v and license %v", w, weightVocabulary, weightHead, weightHead*weightVocabulary)
+	if w["export permit"] != weightVocabulary || w["licences"] != weightHead || len(w) != 3 {
+		t.Errorf("alternatives = %v, want export licence 1, export permit %v and licences %v", w, weightVocabulary, weightHead)
 	}
 	// The licence-only passage now holds the concept.
 	a := NewAnswerer(s, v, Options{})
 	ans, err := a.Answer(context.Background(), "will arms makers get export licences")
-	if err != nil || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Excerpt, "Licenses are unlikely") {
+	if err != nil || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Excerpt, "Licences are unlikely") {
 		t.Errorf("Answer = %+v, %v; want the licences passage first", ans.Citations, err)
 	}
 	if w := weights(Options{Off: FeatureHeadWord}); len(w) != 2 {
