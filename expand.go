@@ -120,6 +120,11 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			}
 		}
 		i += n
+		if el, ok := elementSymbols[c.alts[0].text]; ok && n == 1 && !a.opts.Off.Has(FeatureVocabulary) {
+			if key := termsOf(a.s.Analyze(el)); len(key) > 0 {
+				c.alts = appendAlt(c.alts, alt{text: el, key: key, weight: weightVocabulary})
+			}
+		}
 		for _, text := range spelledOut(c.alts[0].text) {
 			if key := termsOf(a.s.Analyze(text)); len(key) > 0 {
 				c.alts = appendAlt(c.alts, alt{text: text, key: key, weight: weightOwn})

@@ -331,3 +331,34 @@ func TestExpandPhraseTypo(t *testing.T) {
 		t.Errorf("without typo matching, concepts = %q, want no rare earths (else this test shows nothing)", got)
 	}
 }
+
+// TestExpandElementSymbols checks that a chemical symbol typed as chemists
+// write it also asks for its element ("Ge" germanium, "W" tungsten), and
+// that the same letters as a word or in lower case do not ("In 2024",
+// "ge", "w").
+func TestExpandElementSymbols(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("ge", "Germanium", "", "China restricted germanium and tungsten exports in 2024.")}}
+	a := NewAnswerer(s, Vocabulary{}, Options{})
+	for q, want := range map[string][]string{
+		"the Ga/Ge ban":        {"gallium", "germanium"},
+		"who buys W powder":    {"tungsten"},
+		"In 2024 what changed": nil,
+		"ge and w exports":     nil,
+	} {
+		got, _ := alternatives(t, a, q)
+		var elements []string
+		for _, alts := range got {
+			for _, al := range alts[1:] {
+				if materials[al] {
+					elements = append(elements, al)
+				}
+			}
+		}
+		if !slices.Equal(elements, want) {
+			t.Errorf("%q: element alternatives %v, want %v (%v)", q, elements, want, got)
+		}
+	}
+	if got, _ := alternatives(t, NewAnswerer(s, Vocabulary{}, Options{Off: FeatureVocabulary}), "the Ge ban"); len(got[0]) != 1 {
+		t.Errorf("with the vocabulary off, %v, want Ge alone", got)
+	}
+}

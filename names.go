@@ -64,3 +64,24 @@ var materials = setOf(
 	"lepidolite", "petalite", "laterite", "magnetite", "hematite", "chalcopyrite", "molybdenite",
 	"stibnite", "vermiculite", "uraninite", "kaolin",
 )
+
+// elementSymbols maps chemical symbols, as chemists write them, to their
+// elements. A question that writes "Ge" or "W" so means germanium or
+// tungsten ("the Ga/Ge ban"); in lower case, or as "In", "As", "Be", "He",
+// "No" and "I", "Re", they are words, and the one-letter symbols other than
+// those of the trade's metals (U, V, W, Y) are letters ("plan B").
+var elementSymbols = map[string]string{
+	"Li": "lithium", "Na": "sodium", "Mg": "magnesium", "Al": "aluminum", "Si": "silicon",
+	"Cl": "chlorine", "Ar": "argon", "Ca": "calcium", "Sc": "scandium", "Ti": "titanium", "Cr": "chromium",
+	"Mn": "manganese", "Fe": "iron", "Co": "cobalt", "Ni": "nickel", "Cu": "copper", "Zn": "zinc",
+	"Ga": "gallium", "Ge": "germanium", "Se": "selenium", "Br": "bromine", "Kr": "krypton",
+	"Rb": "rubidium", "Sr": "strontium", "Zr": "zirconium", "Nb": "niobium", "Mo": "molybdenum",
+	"Ru": "ruthenium", "Rh": "rhodium", "Pd": "palladium", "Ag": "silver", "Cd": "cadmium", "Sn": "tin",
+	"Sb": "antimony", "Te": "tellurium", "Xe": "xenon", "Cs": "caesium", "Ba": "barium", "La": "lanthanum",
+	"Ce": "cerium", "Pr": "praseodymium", "Nd": "neodymium", "Pm": "promethium", "Sm": "samarium",
+	"Eu": "europium", "Gd": "gadolinium", "Tb": "terbium", "Dy": "dysprosium", "Ho": "holmium",
+	"Er": "erbium", "Tm": "thulium", "Yb": "ytterbium", "Lu": "lutetium", "Hf": "hafnium", "Ta": "tantalum",
+	"Os": "osmium", "Ir": "iridium", "Pt": "platinum", "Au": "gold", "Hg": "mercury", "Tl": "thallium",
+	"Pb": "lead", "Bi": "bismuth", "Th": "thorium", "Pa": "protactinium", "Np": "neptunium",
+	"Pu": "plutonium", "Ra": "radium", "U": "uranium", "V": "vanadium", "W": "tungsten", "Y": "yttrium",
+}
