@@ -259,6 +259,12 @@ func (a *Answerer) termStats(ctx context.Context, cs []concept) (TermStats, erro
 // decompound gives each one-word concept the corpus lacks, typed as one
 // word where the corpus writes two ("cutoff", "payback"), the two words as
 // an alternative. It reports whether it added any.
+// englishHalf reports whether half of a word run together, analysed as
+// toks, is a stop word or, with a word list, an English word.
+func (a *Answerer) englishHalf(half string, toks []Token) bool {
+	return len(toks) == 0 || len(a.vocab.words) == 0 || a.vocab.isWord(half)
+}
+
 func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) bool {
 	type split struct {
 		concept int
@@ -275,8 +281,10 @@ func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) b
 		for k := 3; k <= len(w)-2; k++ {
 			l, r := a.s.Analyze(w[:k]), a.s.Analyze(w[k:])
 			key := termsOf(append(l, r...))
-			// Each half is a word, or a stop word the index drops ("off").
-			if len(l) <= 1 && len(r) <= 1 && len(key) > 0 {
+			// Each half is a word, or a stop word the index drops ("off"),
+			// and of English when a word list is given: "incident" is no
+			// "Inc." and "identified".
+			if len(l) <= 1 && len(r) <= 1 && len(key) > 0 && a.englishHalf(w[:k], l) && a.englishHalf(w[k:], r) {
 				splits = append(splits, split{i, w[:k] + " " + w[k:], key})
 				parts = append(parts, key...)
 			}

@@ -95,6 +95,15 @@ func TestExpandDecompounds(t *testing.T) {
 			t.Errorf("Explain(%q) concept = %q, want %q among its alternatives", q, got[0], want)
 		}
 	}
+	// With a word list, each half must be English: "incident" is not
+	// "Inc." and "identified", nor "proline" "pro" and "line".
+	s = &memSearcher{docs: []Document{doc("d", "T", "", "The pro forma line was cut off.")}}
+	v := Vocabulary{Words: map[string]bool{"cut": true, "off": true, "line": true}}
+	for q, want := range map[string]int{"the cutoff": 2, "the proline": 1} {
+		if got, _ := alternatives(t, NewAnswerer(s, v, Options{}), q); len(got[0]) != want {
+			t.Errorf("Explain(%q) concept = %q, want %d alternatives", q, got[0], want)
+		}
+	}
 }
 
 func TestExpandWeighsUnknownNames(t *testing.T) {
