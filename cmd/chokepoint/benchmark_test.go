@@ -86,7 +86,7 @@ var fresh = map[string]struct {
 	seedOnly                                 bool
 	top1, top3, declinedRight, declinedWrong int
 }{
-	"fa.yaml": {top1: 22, top3: 32, declinedRight: 7, declinedWrong: 1},
+	"fa.yaml": {top1: 23, top3: 32, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 24, top3: 32, declinedRight: 7, declinedWrong: 0},
 	"fs.yaml": {seedOnly: true, top1: 21, top3: 24, declinedRight: 3, declinedWrong: 1},
 	"ft.yaml": {seedOnly: true, top1: 18, top3: 21, declinedRight: 3, declinedWrong: 2},
