@@ -275,7 +275,7 @@ func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) b
 	var parts []string
 	for i, c := range cs {
 		w := c.alts[0].text
-		if len(c.alts[0].key) != 1 || len(w) < 6 || keyDocFreq(c.alts[0].key, st) > 0 || len(c.alts) > 1 {
+		if len(c.alts[0].key) != 1 || len(w) < 6 || keyDocFreq(c.alts[0].key, st) > 0 || len(c.alts) > 1 || a.vocab.isWord(w) {
 			continue
 		}
 		for k := 3; k <= len(w)-2; k++ {

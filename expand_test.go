@@ -96,10 +96,11 @@ func TestExpandDecompounds(t *testing.T) {
 		}
 	}
 	// With a word list, each half must be English: "incident" is not
-	// "Inc." and "identified", nor "proline" "pro" and "line".
-	s = &memSearcher{docs: []Document{doc("d", "T", "", "The pro forma line was cut off.")}}
-	v := Vocabulary{Words: map[string]bool{"cut": true, "off": true, "line": true}}
-	for q, want := range map[string]int{"the cutoff": 2, "the proline": 1} {
+	// "Inc." and "identified", nor "proline" "pro" and "line"; and a word
+	// of English is no two words run together ("reaction", "react ion").
+	s = &memSearcher{docs: []Document{doc("d", "T", "", "The pro forma line was cut off. They react with ion resins.")}}
+	v := Vocabulary{Words: map[string]bool{"cut": true, "off": true, "line": true, "react": true, "ion": true, "reaction": true}}
+	for q, want := range map[string]int{"the cutoff": 2, "the proline": 1, "the reaction": 1} {
 		if got, _ := alternatives(t, NewAnswerer(s, v, Options{}), q); len(got[0]) != want {
 			t.Errorf("Explain(%q) concept = %q, want %d alternatives", q, got[0], want)
 		}
