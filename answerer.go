@@ -139,6 +139,10 @@ const (
 	// lack a place or material the question names below those that state
 	// them.
 	FeatureThingsStated
+	// FeatureAbbreviations gives an abbreviation of the question the long
+	// form a retrieved passage defines for it ("Customs and Border
+	// Protection (CBP)").
+	FeatureAbbreviations
 )
 
 // FeatureNames names every feature, in order, for reports.
@@ -162,6 +166,7 @@ var FeatureNames = []struct {
 	{"named places and materials", FeatureNamedThings},
 	{"one concept of many", FeatureLoneMatch},
 	{"places and materials in the passage", FeatureThingsStated},
+	{"abbreviations the corpus defines", FeatureAbbreviations},
 }
 
 // Has reports whether f holds every feature of g.
@@ -244,6 +249,24 @@ func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (questi
 	res, err := a.s.Search(ctx, Query{Text: clean, Groups: groups, Limit: limit})
 	if err != nil {
 		return question{}, nil, fmt.Errorf("search %q: %w", clean, err)
+	}
+	if !a.opts.Off.Has(FeatureAbbreviations) {
+		grown, err := a.defineAbbreviations(ctx, cs, res.Hits)
+		if err != nil {
+			return question{}, nil, fmt.Errorf("abbreviations of %q: %w", clean, err)
+		}
+		if grown {
+			q = newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
+			groups = groups[:0]
+			for _, c := range cs {
+				if c.known {
+					groups = append(groups, c.texts())
+				}
+			}
+			if res, err = a.s.Search(ctx, Query{Text: clean, Groups: groups, Limit: limit}); err != nil {
+				return question{}, nil, fmt.Errorf("search %q: %w", clean, err)
+			}
+		}
 	}
 	return q, res.Hits, nil
 }
