@@ -219,6 +219,8 @@ var fillerPhrases = []string{
 	"to be fair", "to be honest", "bottom line", "long story short", "at the end of the day",
 	"in a nutshell", "out of curiosity", "for real", "no cap", "not gonna lie", "not going to lie",
 	"in your opinion", "if you ask me", "real talk", "big picture",
+	"in the first place", "and co", "and so on", "and so forth", "or something", "or whatever",
+	"and stuff", "and all that", "etc",
 }
 
 // anywhereFiller are chat phrases that are filler wherever they stand:

@@ -90,15 +90,20 @@ func TestEditDistance(t *testing.T) {
 
 func TestMaskFillerPhrases(t *testing.T) {
 	for in, want := range map[string]string{
-		"to be fair, is it legit":        "          , is it legit",
-		"Bottom line: who pays the cap?": "           : who pays the cap?",
-		"the bottom line of the balance": "the bottom line of the balance",
-		"no cap, the price cap is $60":   "      , the price cap is $60",
-		"cap no capital":                 "cap no capital",
-		"for really real, for real":      "for really real,         ",
-		"so how come it failed":          "so          it failed",
-		"real question: why":             "             : why",
-		"sorry im no expert, why":        "sorry" + strings.Repeat(" ", 13) + ", why",
+		"to be fair, is it legit":                 "          , is it legit",
+		"Bottom line: who pays the cap?":          "           : who pays the cap?",
+		"the bottom line of the balance":          "the bottom line of the balance",
+		"no cap, the price cap is $60":            "      , the price cap is $60",
+		"cap no capital":                          "cap no capital",
+		"for really real, for real":               "for really real,         ",
+		"so how come it failed":                   "so          it failed",
+		"real question: why":                      "             : why",
+		"sorry im no expert, why":                 "sorry" + strings.Repeat(" ", 13) + ", why",
+		"why the rush in the first place":         "why the rush" + strings.Repeat(" ", 19),
+		"who came in the first place in the race": "who came in the first place in the race",
+		"rules on Dy, Tb and co?":                 "rules on Dy, Tb       ?",
+		"who runs Albemarle and co":               "who runs Albemarle       ",
+		"ev makers and consumers":                 "ev makers and consumers",
 	} {
 		if got := maskFillerPhrases(in); got != want {
 			t.Errorf("maskFillerPhrases(%q) = %q, want %q", in, got, want)

@@ -21,7 +21,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 137, top3: 170, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 137, top3: 171, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // benchmarkEngine loads the benchmark and opens an engine on its corpus,
 // closed when the test ends.
