@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"chokepoint"
@@ -144,5 +145,30 @@ func TestFreshQuestions(t *testing.T) {
 			t.Errorf("%s: top-1 %d, top-3 %d, declined %d right and %d wrong; want at least %d, %d, %d and at most %d",
 				name, got.Top1, got.Top3, got.AbstainRight, got.AbstainWrong, want.top1, want.top3, want.declinedRight, want.declinedWrong)
 		}
+	}
+}
+
+// TestPrintFailures checks the verbose listing: each question that does not
+// lead with its gold, with how the baseline fared on it.
+func TestPrintFailures(t *testing.T) {
+	c := func(id string, rank int, abstain bool) chokepoint.CaseResult {
+		return chokepoint.CaseResult{Case: chokepoint.EvalCase{ID: id, Question: id + "?", Abstain: abstain}, Rank: rank}
+	}
+	rep := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 1, false), c("b", 2, false), c("c", 0, false), c("d", 0, true)}}
+	base := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 0, false), c("b", 1, false), c("c", 0, false), c("d", 0, true)}}
+	var b strings.Builder
+	printFailures(&b, rep, base)
+	got := b.String()
+	for _, want := range []string{
+		`rank 2             b "b?" (bleve: rank 1)`,
+		`FAIL               c "c?" (bleve: fails)`,
+		`ANSWERED off-topic d "d?"` + "\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("listing lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, ` a "a?"`) {
+		t.Errorf("listing holds a question that leads with its gold:\n%s", got)
 	}
 }

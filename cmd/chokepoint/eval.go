@@ -231,8 +231,8 @@ func benchmarkSplit(ctx context.Context, w io.Writer, e *engine, b *eval.Benchma
 	row("characters quoted per answer, mean", reps, func(r chokepoint.EvalReport) string { return fmt.Sprintf("%.0f", r.MeanQuoted) })
 	if verbose {
 		fmt.Fprintln(w)
-		printFailures(w, reps[0])
-		printFailures(w, pert[0])
+		printFailures(w, reps[0], reps[1])
+		printFailures(w, pert[0], pert[1])
 	}
 	return nil
 }
@@ -265,9 +265,11 @@ func evalSystems(e *engine) []evalSystem {
 	}
 }
 
-// printFailures lists the failing cases of rep with what the answer showed.
-func printFailures(w io.Writer, rep chokepoint.EvalReport) {
-	for _, r := range rep.Cases {
+// printFailures lists the failing cases of rep with what the answer showed,
+// and how the baseline (base, the same cases in the same order) fared on
+// each.
+func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
+	for i, r := range rep.Cases {
 		if r.Pass(3) && (r.Case.Abstain || r.Rank == 1) {
 			continue
 		}
@@ -280,7 +282,7 @@ func printFailures(w io.Writer, rep chokepoint.EvalReport) {
 		case r.Rank > 1:
 			what = fmt.Sprintf("rank %d", r.Rank)
 		}
-		fmt.Fprintf(w, "%-18s %s %q\n", what, r.Case.ID, r.Case.Question)
+		fmt.Fprintf(w, "%-18s %s %q%s\n", what, r.Case.ID, r.Case.Question, baselineNote(r, base, i))
 		if len(r.Case.Gold) > 0 {
 			fmt.Fprintf(w, "    gold: %q\n", r.Case.Gold)
 		}
@@ -288,6 +290,18 @@ func printFailures(w io.Writer, rep chokepoint.EvalReport) {
 			fmt.Fprintf(w, "    [%d] %s %.2f: %.110q\n", cit.N, cit.PassageID, cit.Score, cit.Excerpt)
 		}
 	}
+}
+
+// baselineNote says how the baseline's answer to case i fared, for an
+// answerable case: " (bleve: rank 1)", " (bleve: fails)".
+func baselineNote(r chokepoint.CaseResult, base chokepoint.EvalReport, i int) string {
+	if r.Case.Abstain || i >= len(base.Cases) || base.Cases[i].Case.ID != r.Case.ID {
+		return ""
+	}
+	if b := base.Cases[i]; b.Pass(3) {
+		return fmt.Sprintf(" (bleve: rank %d)", b.Rank)
+	}
+	return " (bleve: fails)"
 }
 
 // runQuestionFile scores a question file on the configured corpus against
