@@ -367,7 +367,9 @@ func TestAnswerMultiWordSynonym(t *testing.T) {
 	s := &memSearcher{docs: []Document{doc("d", "T", "", "Rare earth elements are mined in Bayan Obo. Other metals are not. "+
 		"Nothing else is said of them here, in a sentence long enough that no excerpt quotes it with another, since two sentences "+
 		"of this length run past the longest excerpt an answer quotes in one piece, which is four hundred and fifty bytes by default; "+
-		"and so the sentence stays alone, and the passage runs past the longest passage an answer quotes whole.")}}
+		"and so the sentence stays alone. A further sentence, as long again, sees to it that the passage runs past the longest "+
+		"passage an answer quotes whole even as its lead excerpt, which is six hundred bytes; a reader then gets the window. "+
+		"This last sentence only adds length, so that the count is past that limit with room to spare.")}}
 	a := NewAnswerer(s, testVocab, Options{})
 	ans, err := a.Answer(context.Background(), "Where are REE mined?")
 	if err != nil {
@@ -501,8 +503,9 @@ func TestNumberShownCitationsFirst(t *testing.T) {
 }
 
 // TestNumberQuotesShortPassagesWhole: a passage of at most wholePassage
-// bytes is quoted whole, with no trim marks; a longer one keeps its
-// window; and without the feature every passage keeps its window.
+// bytes is quoted whole, with no trim marks, and one of at most wholeLead
+// bytes when it gives the first excerpt; a longer one keeps its window; and
+// without the feature every passage keeps its window.
 func TestNumberQuotesShortPassagesWhole(t *testing.T) {
 	short := "The plant opened in 2024. It separates heavy rare earths. Its owner is Lynas."
 	long := strings.Repeat("Filler sentence about nothing much. ", 12) + "The answer is here."
@@ -520,6 +523,35 @@ func TestNumberQuotesShortPassagesWhole(t *testing.T) {
 	off, _ := number([]candidate{c(short, windowOf(short))}, 3, false)
 	if off[0].Excerpt != "Its owner is Lynas." {
 		t.Errorf("without the feature the short passage is quoted as %q, want its window", off[0].Excerpt)
+	}
+	// A paragraph between wholePassage and wholeLead bytes is quoted whole
+	// as the lead excerpt only.
+	mid := strings.Repeat("A sentence of context on the plant. ", 12) + "The answer is here."
+	if len(mid) <= wholePassage || len(mid) > wholeLead {
+		t.Fatalf("mid passage is %d bytes, want between %d and %d", len(mid), wholePassage, wholeLead)
+	}
+	lead, _ := number([]candidate{c(mid, windowOf(mid)), c(mid, windowOf(mid))}, 3, true)
+	if lead[0].Excerpt != mid || lead[1].Excerpt != "The answer is here." {
+		t.Errorf("a %d-byte passage quoted as %q first and %q second, want it whole first and cut second", len(mid), lead[0].Excerpt, lead[1].Excerpt)
+	}
+}
+
+// TestPickSkipsWindowsOfWholeLead: once the lead excerpt quotes its
+// passage whole, another window of that passage says nothing new; a window
+// of a passage too long to be quoted whole may follow one of its own.
+func TestPickSkipsWindowsOfWholeLead(t *testing.T) {
+	mid := strings.Repeat("A sentence of context on the plant. ", 12) + "The answer is here."
+	long := strings.Repeat("Filler sentence about nothing much. ", 20) + "The answer is here."
+	c := func(id, text string, start int, w string) candidate {
+		return candidate{hit: Hit{Passage: Passage{DocID: id, Text: text}}, span: Span{start, len(text)}, words: map[string]bool{w: true}}
+	}
+	got := pick([]candidate{c("m", mid, 0, "a"), c("m", mid, 40, "b"), c("l", long, 0, "c"), c("l", long, 40, "d")}, 8, true)
+	var ids []string
+	for _, p := range got {
+		ids = append(ids, p.hit.Passage.DocID)
+	}
+	if want := []string{"m", "l", "l"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("picked passages %v, want %v", ids, want)
 	}
 }
 
