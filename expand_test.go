@@ -34,6 +34,9 @@ func TestExpandDropsFiller(t *testing.T) {
 	if got, _ := alternatives(t, a, "lowkey prolly need the sanctions asap dude, smh, fwiw, info pls"); len(got) != 1 || got[0][0] != "sanctions" {
 		t.Errorf("concepts = %q, want sanctions alone (chat slang dropped)", got)
 	}
+	if got, _ := alternatives(t, a, "when are the sanctions supposed to start, I reckon"); len(got) != 2 || got[0][0] != "sanctions" || got[1][0] != "start" {
+		t.Errorf("concepts = %q, want sanctions and start (hedges dropped)", got)
+	}
 	// An opener is filler only where it opens the question.
 	if got, _ := alternatives(t, a, "wait, the sanctions wait"); len(got) != 2 || got[0][0] != "sanctions" || got[1][0] != "wait" {
 		t.Errorf("concepts = %q, want sanctions, then the second wait", got)

@@ -207,7 +207,7 @@ var filler = setOf(
 	"yeah", "yep", "nope", "nah", "hmmm", "uhh", "welp", "anyways", "pleeease", "guyz", "fam",
 	"lowkey", "highkey", "prolly", "probs", "rly", "irl", "smh", "omg", "omfg", "wtf", "dude", "asap",
 	"srsly", "ikr", "istg", "info", "infos", "deets", "iykyk", "fwiw", "obvi", "obv", "deffo", "defo",
-	"tysm", "atm", "innit", "tbf", "sus", "sorry", "apologies", "reckon", "reckons", "probably", "seems", "seem",
+	"tysm", "atm", "innit", "tbf", "sus", "sorry", "apologies", "reckon", "reckons", "probably", "seems", "seem", "supposed",
 )
 
 // fillerPhrases are chat phrases whose words are content elsewhere ("the
