@@ -36,7 +36,7 @@ var contractions = map[string]string{
 	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "abt": "about", "bc": "because",
 	"cuz": "because", "coz": "because", "bcos": "because", "tho": "though", "thru": "through",
 	"w/": "with", "w/o": "without", "ppl": "people", "govt": "government", "gov't": "government",
-	"yr": "year", "yrs": "years", "b/c": "because", "n": "and", "&": "and", "gonna": "going to",
+	"yr": "year", "yrs": "years", "cr": "crore", "b/c": "because", "n": "and", "&": "and", "gonna": "going to",
 	"wanna": "want to", "gotta": "got to", "avg": "average", "max": "maximum", "min": "minimum",
 	"approx": "approximately", "aus": "Australia", "kwh": "kilowatt-hour", "vs": "versus", "v": "versus",
 	"b4": "before", "smth": "something", "sth": "something", "tmrw": "tomorrow", "yday": "yesterday",
@@ -162,8 +162,8 @@ func CleanQuestion(q string) (string, error) {
 		words[i] = w
 		core := strings.TrimRight(w, "?!.,;:")
 		key := strings.ToLower(core)
-		if len(core) == 1 && key != core {
-			continue // a capital letter alone is a symbol or an initial
+		if len(core) == 1 && key != core || elementSymbols[core] != "" {
+			continue // a capital letter alone is a symbol or an initial; "Cr" is chromium
 		}
 		if r, ok := contractions[key]; ok {
 			words[i] = r + w[len(core):]

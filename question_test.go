@@ -33,6 +33,7 @@ func TestCleanQuestion(t *testing.T) {
 		{"did 2000 tonnes or $1000000 go?!!!", "did 2000 tonnes or $1000000 go?!!!"},
 		{"which town did they take on oct 19, dec 2024 or sept?", "which town did they take on October 19, December 2024 or September?"},
 		{"how much comes outta china, tryna do maths, or wot", "how much comes out of china, trying to do maths, or what"},
+		{"what's the ₹7,280 cr scheme, and is Cr in it", "what's the ₹7,280 crore scheme, and is Cr in it"},
 	} {
 		got, err := CleanQuestion(tc.in)
 		if err != nil || got != tc.want {
