@@ -256,15 +256,18 @@ func (a *Answerer) termStats(ctx context.Context, cs []concept) (TermStats, erro
 	return st, nil
 }
 
-// decompound gives each one-word concept the corpus lacks, typed as one
-// word where the corpus writes two ("cutoff", "payback"), the two words as
-// an alternative. It reports whether it added any.
 // englishHalf reports whether half of a word run together, analysed as
 // toks, is a stop word or, with a word list, an English word.
 func (a *Answerer) englishHalf(half string, toks []Token) bool {
 	return len(toks) == 0 || len(a.vocab.words) == 0 || a.vocab.isWord(half)
 }
 
+// decompound gives each one-word concept the corpus lacks, typed as one
+// word where the corpus writes two ("cutoff", "payback"), the two words as
+// an alternative; when the corpus lacks the first half, the second, the
+// compound's head, at weightHead ("boxships" are ships: the one real-page
+// question it was seen on, r4, is answered, and nothing else moved). It
+// reports whether it added any.
 func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) bool {
 	type split struct {
 		concept int
@@ -300,6 +303,13 @@ func (a *Answerer) decompound(ctx context.Context, cs []concept, st TermStats) b
 	added := false
 	for _, sp := range splits {
 		if slices.ContainsFunc(sp.key, func(t string) bool { return pst.DocFreq[t] == 0 }) {
+			// A compound whose first half the corpus lacks is still a kind
+			// of its head ("boxships" are ships).
+			if head := sp.key[len(sp.key)-1]; len(sp.key) == 2 && pst.DocFreq[head] > 0 && pst.DocFreq[sp.key[0]] == 0 {
+				_, ht, _ := strings.Cut(sp.text, " ")
+				cs[sp.concept].alts = appendAlt(cs[sp.concept].alts, alt{text: ht, key: []string{head}, weight: weightHead})
+				added = true
+			}
 			continue
 		}
 		// Half a stop word leaves one word: a looser match.

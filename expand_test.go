@@ -108,6 +108,18 @@ func TestExpandDecompounds(t *testing.T) {
 			t.Errorf("Explain(%q) concept = %q, want %d alternatives", q, got[0], want)
 		}
 	}
+	// A compound whose first half the corpus lacks is a kind of its head:
+	// "boxships" are ships, at weightHead.
+	s = &memSearcher{docs: []Document{doc("d", "T", "", "Container ships now sail round the Cape.")}}
+	v = Vocabulary{Words: map[string]bool{"box": true, "ship": true}}
+	ex, err := NewAnswerer(s, v, Options{}).Explain(context.Background(), "how long do boxships take")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(ex.Concepts, func(c ExplainedConcept) bool { return c.Alternatives[0].Text == "boxships" })
+	if i < 0 || !slices.Contains(ex.Concepts[i].Alternatives, ExplainedAlternative{Text: "ships", Weight: weightHead}) {
+		t.Errorf("Explain(boxships) = %+v, want ships at %v among the alternatives", ex.Concepts, weightHead)
+	}
 }
 
 func TestExpandWeighsUnknownNames(t *testing.T) {
