@@ -465,4 +465,4 @@ func TestQuestionSet(t *testing.T) {
 
 // The seed question set's figures, as last measured; raise them when the
 // engine improves.
-const legacyTop1, legacyTop3 = 17, 18
+const legacyTop1, legacyTop3 = 18, 18
