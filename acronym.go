@@ -110,8 +110,8 @@ func (a *Answerer) abbreviateLongForms(cs []concept, hits []Hit) []int {
 				continue
 			}
 			done[d.short] = true
-			long := termsOf(a.s.Analyze(d.long))
-			short := termsOf(a.s.Analyze(d.short))
+			long := a.cachedTerms("a\x00"+d.long, d.long)
+			short := a.cachedTerms("a\x00"+d.short, d.short)
 			if len(long) < 2 || len(short) != 1 {
 				continue
 			}
