@@ -145,6 +145,14 @@ func TestExpandWeighsUnknownNames(t *testing.T) {
 	if err != nil || !ans.Abstained {
 		t.Errorf("Answer about Zimbabwe = %v (%v), want a declined answer", excerpts(ans.Citations), err)
 	}
+	// A word typed in capitals is a name, not a typo of an English word
+	// ("CATL" is one slip from "cat"); typed in lower case it may be one.
+	for q, want := range map[string]float64{"sanctions on CATL": unknownNameWeight, "sanctions on catl": 1} {
+		_, ex := alternatives(t, NewAnswerer(testCorpus(), Vocabulary{Words: map[string]bool{"cat": true}}, Options{}), q)
+		if len(ex.Concepts) != 2 || ex.Concepts[1].Weight != want*ex.Concepts[0].Weight {
+			t.Errorf("Explain(%q) = %+v, want the second concept at %v × the first", q, ex.Concepts, want)
+		}
+	}
 	// A word that does not look like a name weighs less than one that
 	// does, however the name is typed; without the feature, as much. A
 	// material that is also an English word ("helium") is a name all the

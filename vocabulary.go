@@ -200,6 +200,9 @@ func (cv *compiledVocabulary) common(word string) bool {
 	if len(cv.words) == 0 || len(word) <= 3 {
 		return true
 	}
+	if upper, ok := abbrevShape(word); ok && upper >= 2 {
+		return cv.isWord(word) // "CATL" is typed as a name, not a typo of "cat"
+	}
 	return cv.isWord(word) || cv.misspelt(strings.ToLower(word))
 }
 
