@@ -90,6 +90,11 @@ func TestAbbreviationsFromCorpus(t *testing.T) {
 			if !slices.ContainsFunc(hits, func(h Hit) bool { return h.Passage.ID() == tc.passage }) {
 				t.Errorf("%q: passage %s, which only uses %q, not retrieved", tc.question, tc.passage, tc.alt)
 			}
+			// ask --explain shows what Answer reads.
+			got, _ := alternatives(t, a, tc.question)
+			if !slices.ContainsFunc(got, func(alts []string) bool { return alts[0] == tc.concept && slices.Contains(alts, tc.alt) }) {
+				t.Errorf("Explain(%q) = %q, want %q among the alternatives of %q", tc.question, got, tc.alt, tc.concept)
+			}
 		}
 	}
 }

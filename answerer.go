@@ -236,39 +236,18 @@ func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (questi
 	if err != nil {
 		return question{}, nil, fmt.Errorf("expand %q: %w", clean, err)
 	}
-	q := newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
-	var groups [][]string
-	for _, c := range cs {
-		if c.known {
-			groups = append(groups, c.texts())
-		}
-	}
-	if len(groups) == 0 {
-		return q, nil, nil
-	}
-	res, err := a.s.Search(ctx, Query{Text: clean, Groups: groups, Limit: limit})
+	hits, grown, err := a.search(ctx, clean, cs, limit, true)
 	if err != nil {
-		return question{}, nil, fmt.Errorf("search %q: %w", clean, err)
+		return question{}, nil, err
 	}
-	if !a.opts.Off.Has(FeatureAbbreviations) {
-		grown, err := a.defineAbbreviations(ctx, cs, res.Hits)
-		if err != nil {
-			return question{}, nil, fmt.Errorf("abbreviations of %q: %w", clean, err)
-		}
-		if grown {
-			q = newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
-			groups = groups[:0]
-			for _, c := range cs {
-				if c.known {
-					groups = append(groups, c.texts())
-				}
-			}
-			if res, err = a.s.Search(ctx, Query{Text: clean, Groups: groups, Limit: limit}); err != nil {
-				return question{}, nil, fmt.Errorf("search %q: %w", clean, err)
-			}
+	if grown {
+		// The concepts gained abbreviations: ask again with them.
+		if hits, _, err = a.search(ctx, clean, cs, limit, false); err != nil {
+			return question{}, nil, err
 		}
 	}
-	return q, res.Hits, nil
+	q := newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
+	return q, hits, nil
 }
 
 // wordSet returns the analysed terms of a window.
@@ -349,6 +328,10 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 	if err != nil {
 		return Explanation{}, fmt.Errorf("expand %q: %w", clean, err)
 	}
+	// The abbreviations the retrieved passages define, as Answer reads them.
+	if _, _, err := a.search(ctx, clean, cs, a.opts.Candidates, true); err != nil {
+		return Explanation{}, err
+	}
 	ex := Explanation{Question: clean, Type: t.String()}
 	for _, c := range cs {
 		ec := ExplainedConcept{Weight: c.weight, Known: c.known,
@@ -360,4 +343,33 @@ func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, e
 		ex.Concepts = append(ex.Concepts, ec)
 	}
 	return ex, nil
+}
+
+// search asks the Searcher for up to limit passages holding the concepts
+// the corpus knows and, with define, gives the concepts the abbreviations
+// and long forms those passages define (defineAbbreviations), reporting
+// whether it added any. Concepts none of which the corpus knows give no
+// hits.
+func (a *Answerer) search(ctx context.Context, clean string, cs []concept, limit int, define bool) ([]Hit, bool, error) {
+	var groups [][]string
+	for _, c := range cs {
+		if c.known {
+			groups = append(groups, c.texts())
+		}
+	}
+	if len(groups) == 0 {
+		return nil, false, nil
+	}
+	res, err := a.s.Search(ctx, Query{Text: clean, Groups: groups, Limit: limit})
+	if err != nil {
+		return nil, false, fmt.Errorf("search %q: %w", clean, err)
+	}
+	if !define || a.opts.Off.Has(FeatureAbbreviations) {
+		return res.Hits, false, nil
+	}
+	grown, err := a.defineAbbreviations(ctx, cs, res.Hits)
+	if err != nil {
+		return nil, false, fmt.Errorf("abbreviations of %q: %w", clean, err)
+	}
+	return res.Hits, grown, nil
 }
