@@ -29,6 +29,14 @@ func (r *reindexRun) progress() (int, int) {
 	return r.done, r.total
 }
 
+// progressAt returns the count and now's time read together, so that a
+// count and a clock moving at once are never seen half moved.
+func (r *reindexRun) progressAt(now func() time.Time) (done, total int, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done, r.total, now()
+}
+
 func (b *Bot) corpus() (Corpus, error) {
 	if b.deps.Corpus == nil {
 		return nil, tellUser("Corpus administration is not available on this deployment.", nil)
@@ -116,8 +124,7 @@ func (b *Bot) showProgress(ctx context.Context, r Responder, run *reindexRun, ki
 			return
 		case <-kick:
 		}
-		done, total := run.progress()
-		now := b.cfg.Now()
+		done, total, now := run.progressAt(b.cfg.Now)
 		if done == total || now.Sub(last) < b.cfg.ProgressEvery {
 			continue
 		}

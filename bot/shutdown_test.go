@@ -71,8 +71,10 @@ func TestReindexProgressThrottled(t *testing.T) {
 		b.showProgress(ctx, r, run, kick)
 	}()
 	for k := 1; k <= 20; k++ {
-		clk.Advance(time.Second)
+		// The clock and the count move together: the last kick's handling
+		// may still be reading them (progressAt).
 		run.mu.Lock()
+		clk.Advance(time.Second)
 		run.done, run.total = k, 20
 		run.mu.Unlock()
 		kick <- struct{}{}
