@@ -60,13 +60,13 @@ func abbrevShape(w string) (upper int, ok bool) {
 // It reports whether it added any.
 func (a *Answerer) defineAbbreviations(ctx context.Context, cs []concept, hits []Hit) (bool, error) {
 	var grown []int
-	for i := range cs {
-		c := &cs[i]
+	for idx := range cs {
+		c := &cs[idx]
 		if len(c.alts[0].key) != 1 || !a.abbreviation(c.alts[0].text) {
 			continue
 		}
 		for _, h := range hits {
-			long := definedIn(h.Passage.Text, c.alts[0].text)
+			long := longFormOf(a.passageDefinitions(h.Passage), c.alts[0].text)
 			if long == "" {
 				continue
 			}
@@ -74,7 +74,7 @@ func (a *Answerer) defineAbbreviations(ctx context.Context, cs []concept, hits [
 				n := len(c.alts)
 				c.alts = appendAlt(c.alts, alt{text: long, key: key, weight: weightVocabulary})
 				if len(c.alts) > n {
-					grown = append(grown, i)
+					grown = append(grown, idx)
 				}
 				break
 			}
@@ -105,8 +105,8 @@ func (a *Answerer) abbreviateLongForms(cs []concept, hits []Hit) []int {
 	var grown []int
 	done := map[string]bool{}
 	for _, h := range hits {
-		for _, d := range definitions(h.Passage.Text) {
-			if done[d.short] {
+		for _, d := range a.passageDefinitions(h.Passage) {
+			if upper, _ := abbrevShape(d.short); upper < 2 || done[d.short] {
 				continue
 			}
 			done[d.short] = true
@@ -157,9 +157,20 @@ func spelledOutIn(cs []concept, long []string) []int {
 // definition is an abbreviation a text defines, and its long form.
 type definition struct{ short, long string }
 
-// definitions returns the abbreviations text defines in parentheses after
-// their long form: words shaped like one with two capitals or more
-// ("(CBP)", "(NdFeB)").
+// passageDefinitions returns the abbreviations p defines (definitions),
+// found once per passage and kept in the sentence cache.
+func (a *Answerer) passageDefinitions(p Passage) []definition {
+	if v, ok := a.cache.get("D\x00"+p.ID(), p.Text); ok {
+		return v.([]definition)
+	}
+	ds := definitions(p.Text)
+	a.cache.put("D\x00"+p.ID(), p.Text, ds)
+	return ds
+}
+
+// definitions returns, in order, the abbreviations text defines in
+// parentheses after their long form: words shaped like one ("(CBP)",
+// "(NdFeB)"; abbrevShape) whatever their case.
 func definitions(text string) []definition {
 	var out []definition
 	for off := 0; ; {
@@ -174,7 +185,7 @@ func definitions(text string) []definition {
 		}
 		short := text[open+1 : open+j]
 		off = open + 1
-		if upper, ok := abbrevShape(short); !ok || upper < 2 {
+		if _, ok := abbrevShape(short); !ok {
 			continue
 		}
 		if long := longForm(short, text[:open]); long != "" {
@@ -185,22 +196,18 @@ func definitions(text string) []definition {
 
 // definedIn returns the long form that text gives the abbreviation short
 // in a parenthesis right after it ("Customs and Border Protection (CBP)"),
-// or "" when text does not define it. The abbreviation matches whatever
-// its case.
-func definedIn(text, short string) string {
-	lower := strings.ToLower(text)
-	pat := "(" + strings.ToLower(short) + ")"
-	for off := 0; ; {
-		i := strings.Index(lower[off:], pat)
-		if i < 0 {
-			return ""
+// or "" when text does not define it.
+func definedIn(text, short string) string { return longFormOf(definitions(text), short) }
+
+// longFormOf returns the long form of the first of ds that defines short,
+// whatever its case, or "".
+func longFormOf(ds []definition, short string) string {
+	for _, d := range ds {
+		if strings.EqualFold(d.short, short) {
+			return d.long
 		}
-		at := off + i
-		if long := longForm(short, text[:at]); long != "" {
-			return long
-		}
-		off = at + len(pat)
 	}
+	return ""
 }
 
 // longForm returns the words at the end of before that short abbreviates,
