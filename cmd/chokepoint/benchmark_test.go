@@ -149,13 +149,16 @@ func TestFreshQuestions(t *testing.T) {
 }
 
 // TestPrintFailures checks the verbose listing: each question that does not
-// lead with its gold, with how the baseline fared on it.
+// lead with its gold, with the citation whose passage held the gold its
+// excerpt left out, and how the baseline fared on it.
 func TestPrintFailures(t *testing.T) {
 	c := func(id string, rank int, abstain bool) chokepoint.CaseResult {
 		return chokepoint.CaseResult{Case: chokepoint.EvalCase{ID: id, Question: id + "?", Abstain: abstain}, Rank: rank}
 	}
-	rep := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 1, false), c("b", 2, false), c("c", 0, false), c("d", 0, true)}}
-	base := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 0, false), c("b", 1, false), c("c", 0, false), c("d", 0, true)}}
+	held := c("e", 0, false)
+	held.PassageRank = 1 // the lead's passage holds the gold; its excerpt does not
+	rep := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 1, false), c("b", 2, false), c("c", 0, false), c("d", 0, true), held}}
+	base := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 0, false), c("b", 1, false), c("c", 0, false), c("d", 0, true), c("e", 3, false)}}
 	var b strings.Builder
 	printFailures(&b, rep, base)
 	got := b.String()
@@ -163,10 +166,14 @@ func TestPrintFailures(t *testing.T) {
 		`rank 2             b "b?" (bleve: rank 1)`,
 		`FAIL               c "c?" (bleve: fails)`,
 		`ANSWERED off-topic d "d?"` + "\n",
+		`FAIL               e "e?" (in passage 1) (bleve: rank 3)`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("listing lacks %q:\n%s", want, got)
 		}
+	}
+	if strings.Count(got, "in passage") != 1 {
+		t.Errorf("listing names a passage holding the gold for other than e:\n%s", got)
 	}
 	if strings.Contains(got, ` a "a?"`) {
 		t.Errorf("listing holds a question that leads with its gold:\n%s", got)

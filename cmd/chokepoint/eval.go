@@ -282,7 +282,7 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 		case r.Rank > 1:
 			what = fmt.Sprintf("rank %d", r.Rank)
 		}
-		fmt.Fprintf(w, "%-18s %s %q%s\n", what, r.Case.ID, r.Case.Question, baselineNote(r, base, i))
+		fmt.Fprintf(w, "%-18s %s %q%s%s\n", what, r.Case.ID, r.Case.Question, passageNote(r), baselineNote(r, base, i))
 		if len(r.Case.Gold) > 0 {
 			fmt.Fprintf(w, "    gold: %q\n", r.Case.Gold)
 		}
@@ -290,6 +290,17 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 			fmt.Fprintf(w, "    [%d] %s %.2f: %.110q\n", cit.N, cit.PassageID, cit.Score, cit.Excerpt)
 		}
 	}
+}
+
+// passageNote says, for an answerable case whose excerpts leave the gold
+// phrase out of a citation whose passage holds it, which citation that is:
+// " (in passage 1)" when the lead's passage held the answer its excerpt
+// did not show.
+func passageNote(r chokepoint.CaseResult) string {
+	if r.Case.Abstain || r.PassageRank == 0 || r.PassageRank == r.Rank {
+		return ""
+	}
+	return fmt.Sprintf(" (in passage %d)", r.PassageRank)
 }
 
 // baselineNote says how the baseline's answer to case i fared, for an
