@@ -183,16 +183,17 @@ func TestPrintFailures(t *testing.T) {
 // TestEverydayPhrasings checks entries of the embedded vocabulary that
 // link how members say a thing to how articles write it: on the
 // benchmark's corpus, each question leads with the sentence its entry
-// reaches ("set up": founded; "covid": pandemic). Without the entry each
-// led with another passage.
+// reaches ("set up": founded; "covid": pandemic; "global": world).
+// Without the entry each led with another passage.
 func TestEverydayPhrasings(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the benchmark's index")
 	}
 	_, e := benchmarkEngine(t)
 	for q, want := range map[string]string{
-		"hello, when was IREL set up":                 "founded in 1950 as Indian Rare Earths Limited",
-		"how much did covid delay the tomtor project": "pandemic had pushed the schedule back",
+		"hello, when was IREL set up":                      "founded in 1950 as Indian Rare Earths Limited",
+		"how much did covid delay the tomtor project":      "pandemic had pushed the schedule back",
+		"what % of global REE mining did china do in 2024": "roughly 69 percent of world output",
 	} {
 		a, err := e.answerer.Answer(context.Background(), q)
 		if err != nil {
