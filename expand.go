@@ -83,6 +83,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 	toks := a.s.Analyze(q)
 	var terms []string
 	var surfaces []string
+	var ends []int // where each term's word ends in q
 	for _, tok := range toks {
 		w := strings.ToLower(q[tok.Start:tok.End])
 		if a.opts.Off.Has(FeatureFiller) {
@@ -94,6 +95,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		}
 		terms = append(terms, tok.Term)
 		surfaces = append(surfaces, q[tok.Start:tok.End])
+		ends = append(ends, tok.End)
 	}
 	if !a.opts.Off.Has(FeatureTypos) && !a.opts.Off.Has(FeatureVocabulary) {
 		for i := range terms {
@@ -111,9 +113,10 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 		}
 	}
 	for i := 0; i < len(terms); {
-		c, n := a.vocab.concept(terms[i:], surfaces[i], !a.opts.Off.Has(FeatureVocabulary))
+		after := func(n int) string { return q[ends[i+n-1]:] }
+		c, n := a.vocab.concept(terms[i:], surfaces[i], after, !a.opts.Off.Has(FeatureVocabulary))
 		if n > 1 && !a.opts.Off.Has(FeatureHeadWord) {
-			head, _ := a.vocab.concept(terms[i+n-1:i+n], surfaces[i+n-1], false)
+			head, _ := a.vocab.concept(terms[i+n-1:i+n], surfaces[i+n-1], nil, false)
 			for _, al := range head.alts {
 				al.weight *= weightHead
 				c.alts = appendAlt(c.alts, al)
@@ -154,7 +157,7 @@ func (a *Answerer) expand(ctx context.Context, q string, t answerType) ([]concep
 			}
 			if len(fixes) > 0 {
 				for _, f := range fixes {
-					fc, _ := a.vocab.concept([]string{f.term}, f.term, !a.opts.Off.Has(FeatureVocabulary))
+					fc, _ := a.vocab.concept([]string{f.term}, f.term, nil, !a.opts.Off.Has(FeatureVocabulary))
 					for _, al := range fc.alts {
 						al.weight *= f.weight
 						cs[i].alts = appendAlt(cs[i].alts, al)

@@ -395,3 +395,30 @@ func TestExpandElementSymbols(t *testing.T) {
 		t.Errorf("with the vocabulary off, %v, want Ge alone", got)
 	}
 }
+
+// TestExpandPhrasalVerb checks a vocabulary trigger whose last word the
+// analyzer drops ("for" in "pay for", as bleve's English analyzer drops
+// "up" in "set up"): it triggers only when the question goes on with that
+// word, so "pay for" reaches "fund" and a bare "pay" reaches nothing.
+func TestExpandPhrasalVerb(t *testing.T) {
+	s := &memSearcher{docs: []Document{doc("p", "Plant", "", "The state will fund the plant; buyers pay more.")}}
+	a := NewAnswerer(s, Vocabulary{Implies: map[string][]string{"pay for": {"fund"}}}, Options{})
+	for q, want := range map[string][]string{
+		"who will pay for the plant":   {"pay for", "fund"},
+		"what will the plant pay for?": {"pay for", "fund"},
+		"who will pay FOR it":          {"pay for", "fund"},
+		"will buyers pay more":         {"pay"},
+		"will buyers pay formally":     {"pay"},
+	} {
+		got, _ := alternatives(t, a, q)
+		var pay []string
+		for _, alts := range got {
+			if strings.HasPrefix(alts[0], "pay") {
+				pay = alts
+			}
+		}
+		if !slices.Equal(pay, want) {
+			t.Errorf("%q: the concept of 'pay' is %v, want %v (%v)", q, pay, want, got)
+		}
+	}
+}

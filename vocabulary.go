@@ -56,6 +56,35 @@ type vocabEntry struct {
 	key  []string // the analysed term that triggers this entry
 	text string   // the trigger as written
 	alts []alt    // the trigger's alternatives, itself excluded
+	// tail holds, lower case, the trigger's last words when the analyzer
+	// drops them as stop words: the particle of a phrasal verb ("set up",
+	// "sign off"). The entry then triggers only when the question goes on
+	// with them: "set up" is "founded", a bare "set" is not.
+	tail []string
+}
+
+// particleTail returns the words at the end of trigger that analyse to
+// nothing ("up" in "set up"), lower case, when its other words analyse to
+// key; nil when no such word ends it.
+func particleTail(analyze func(string) []Token, trigger string, key []string) []string {
+	words := strings.Fields(strings.ToLower(trigger))
+	n := len(words)
+	for n > 0 && len(analyze(words[n-1])) == 0 {
+		n--
+	}
+	if n == len(words) || n == 0 || !slices.Equal(termsOf(analyze(strings.Join(words[:n], " "))), key) {
+		return nil
+	}
+	return words[n:]
+}
+
+// continuesWith reports whether text, the question after a trigger's
+// analysed words, goes on with the words of tail.
+func continuesWith(text string, tail []string) bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r >= 0x80)
+	})
+	return len(words) >= len(tail) && slices.Equal(words[:len(tail)], tail)
 }
 
 func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVocabulary {
@@ -97,9 +126,15 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 		if id == "" {
 			return
 		}
+		// A phrasal verb ("set up") is an entry of its own, apart from the
+		// verb alone, which its key ("set") would otherwise stand for.
+		tail := particleTail(analyze, trigger, key)
+		if len(tail) > 0 {
+			id += " +" + strings.Join(tail, " ")
+		}
 		e, ok := byTrigger[id]
 		if !ok {
-			e = &vocabEntry{key: key, text: trigger}
+			e = &vocabEntry{key: key, text: trigger, tail: tail}
 			byTrigger[id] = e
 			order = append(order, id)
 		}
@@ -108,7 +143,7 @@ func compileVocabulary(analyze func(string) []Token, v Vocabulary) *compiledVoca
 		// and "Nd", neodymium, both "nd") keep their own alternatives when
 		// the question writes one of them.
 		var own *vocabEntry
-		if len(key) == 1 {
+		if len(key) == 1 && len(tail) == 0 {
 			w := strings.ToLower(trigger)
 			if own = cv.byWord[w]; own == nil {
 				own = &vocabEntry{key: key, text: trigger}
@@ -178,10 +213,16 @@ func isAcronym(term string) bool {
 // concept returns the concept that starts at terms[0], whose surface word
 // is surface, and how many terms it takes: the longest vocabulary trigger
 // there with its alternatives (when useVocab), else the one word alone.
-func (cv *compiledVocabulary) concept(terms []string, surface string, useVocab bool) (concept, int) {
+// after(n) is the question's text after the word of terms[n-1], which a
+// phrasal verb's particle must open (vocabEntry.tail); with after nil no
+// phrasal verb triggers.
+func (cv *compiledVocabulary) concept(terms []string, surface string, after func(n int) string, useVocab bool) (concept, int) {
 	if useVocab {
 		for _, e := range cv.entries[terms[0]] {
 			if len(e.key) <= len(terms) && slices.Equal(e.key, terms[:len(e.key)]) {
+				if len(e.tail) > 0 && (after == nil || !continuesWith(after(len(e.key)), e.tail)) {
+					continue
+				}
 				if own := cv.byWord[strings.ToLower(surface)]; len(e.key) == 1 && own != nil && own.key[0] == terms[0] {
 					e = *own
 				}
@@ -246,7 +287,7 @@ func (cv *compiledVocabulary) phraseTypo(terms, surfaces []string, i int) (strin
 		}
 		fixed[i] = p.term
 		for start := max(0, i-3); start <= i; start++ {
-			if _, n := cv.concept(fixed[start:], surfaces[start], true); n > 1 && start+n > i {
+			if _, n := cv.concept(fixed[start:], surfaces[start], nil, true); n > 1 && start+n > i {
 				return p.term, true
 			}
 		}
