@@ -22,7 +22,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 141, top3: 174, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 144, top3: 175, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // benchmarkEngine loads the benchmark and opens an engine on its corpus,
 // closed when the test ends.
@@ -87,20 +87,20 @@ var fresh = map[string]struct {
 	seedOnly                                 bool
 	top1, top3, declinedRight, declinedWrong int
 }{
-	"fa.yaml": {top1: 25, top3: 32, declinedRight: 7, declinedWrong: 1},
+	"fa.yaml": {top1: 26, top3: 32, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 24, top3: 32, declinedRight: 7, declinedWrong: 0},
-	"fs.yaml": {seedOnly: true, top1: 21, top3: 24, declinedRight: 3, declinedWrong: 1},
+	"fs.yaml": {seedOnly: true, top1: 22, top3: 25, declinedRight: 3, declinedWrong: 0},
 	"ft.yaml": {seedOnly: true, top1: 19, top3: 21, declinedRight: 3, declinedWrong: 2},
 	"fu.yaml": {seedOnly: true, top1: 20, top3: 23, declinedRight: 3, declinedWrong: 0},
 	"fn.yaml": {top1: 31, top3: 33, declinedRight: 13, declinedWrong: 0},
 	"fc.yaml": {top1: 18, top3: 28, declinedRight: 5, declinedWrong: 1},
-	"fd.yaml": {top1: 34, top3: 38, declinedRight: 8, declinedWrong: 0},
+	"fd.yaml": {top1: 35, top3: 38, declinedRight: 8, declinedWrong: 0},
 	"fe.yaml": {top1: 30, top3: 34, declinedRight: 8, declinedWrong: 0},
 	"fv.yaml": {seedOnly: true, top1: 21, top3: 23, declinedRight: 1, declinedWrong: 0},
-	"fw.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 2, declinedWrong: 1},
+	"fw.yaml": {seedOnly: true, top1: 20, top3: 24, declinedRight: 2, declinedWrong: 0},
 	"fx.yaml": {seedOnly: true, top1: 21, top3: 24, declinedRight: 2, declinedWrong: 1},
-	"fo.yaml": {top1: 12, top3: 17, declinedRight: 13, declinedWrong: 0},
-	"fy.yaml": {top1: 27, top3: 34, declinedRight: 9, declinedWrong: 0},
+	"fo.yaml": {top1: 13, top3: 17, declinedRight: 13, declinedWrong: 0},
+	"fy.yaml": {top1: 28, top3: 34, declinedRight: 9, declinedWrong: 0},
 	"fz.yaml": {seedOnly: true, top1: 19, top3: 22, declinedRight: 1, declinedWrong: 1},
 	"fq.yaml": {top1: 20, top3: 31, declinedRight: 8, declinedWrong: 1},
 }
