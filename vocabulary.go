@@ -68,6 +68,9 @@ type vocabEntry struct {
 // key; nil when no such word ends it.
 func particleTail(analyze func(string) []Token, trigger string, key []string) []string {
 	words := strings.Fields(strings.ToLower(trigger))
+	if len(words) <= len(key) {
+		return nil // every word gave a term: the usual case, decided unanalysed
+	}
 	n := len(words)
 	for n > 0 && len(analyze(words[n-1])) == 0 {
 		n--
