@@ -22,7 +22,7 @@ var reached = struct {
 	agree              int // perturbed questions agreeing with their base, of 60
 	maxExcerptMedian   int // characters
 	minBaselineMarginP int // top-3 points above bare bleve's, at least
-}{top1: 144, top3: 175, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
+}{top1: 145, top3: 176, declinedRight: 24, declinedWrong: 1, agree: 60, maxExcerptMedian: 300, minBaselineMarginP: 5}
 
 // benchmarkEngine loads the benchmark and opens an engine on its corpus,
 // closed when the test ends.
@@ -87,7 +87,7 @@ var fresh = map[string]struct {
 	seedOnly                                 bool
 	top1, top3, declinedRight, declinedWrong int
 }{
-	"fa.yaml": {top1: 26, top3: 32, declinedRight: 7, declinedWrong: 1},
+	"fa.yaml": {top1: 28, top3: 32, declinedRight: 7, declinedWrong: 1},
 	"fb.yaml": {top1: 24, top3: 32, declinedRight: 7, declinedWrong: 0},
 	"fs.yaml": {seedOnly: true, top1: 22, top3: 25, declinedRight: 3, declinedWrong: 0},
 	"ft.yaml": {seedOnly: true, top1: 19, top3: 21, declinedRight: 3, declinedWrong: 2},
