@@ -194,11 +194,6 @@ func definitions(text string) []definition {
 	}
 }
 
-// definedIn returns the long form that text gives the abbreviation short
-// in a parenthesis right after it ("Customs and Border Protection (CBP)"),
-// or "" when text does not define it.
-func definedIn(text, short string) string { return longFormOf(definitions(text), short) }
-
 // longFormOf returns the long form of the first of ds that defines short,
 // whatever its case, or "".
 func longFormOf(ds []definition, short string) string {

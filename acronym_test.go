@@ -98,3 +98,8 @@ func TestAbbreviationsFromCorpus(t *testing.T) {
 		}
 	}
 }
+
+// definedIn returns the long form that text gives the abbreviation short
+// in a parenthesis right after it ("Customs and Border Protection (CBP)"),
+// or "" when text does not define it.
+func definedIn(text, short string) string { return longFormOf(definitions(text), short) }

@@ -223,20 +223,11 @@ func (a *Answerer) Search(ctx context.Context, query string, n int) ([]Hit, erro
 	return hits, err
 }
 
-// retrieve is stage 3: it cleans and expands text and asks the Searcher for
-// up to limit passages holding its concepts. A text with no content words
-// gives no hits.
+// retrieve is stage 3: it reads text (read) and, when the retrieved
+// passages gave the concepts abbreviations, asks the Searcher again with
+// them. A text with no content words gives no hits.
 func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (question, []Hit, error) {
-	clean, err := CleanQuestion(text)
-	if err != nil {
-		return question{}, nil, err
-	}
-	t := classify(clean, !a.opts.Off.Has(FeatureQuantityKinds))
-	cs, _, err := a.expand(ctx, clean, t)
-	if err != nil {
-		return question{}, nil, fmt.Errorf("expand %q: %w", clean, err)
-	}
-	hits, grown, err := a.search(ctx, clean, cs, limit, true)
+	clean, t, cs, hits, grown, err := a.read(ctx, text, limit)
 	if err != nil {
 		return question{}, nil, err
 	}
@@ -248,6 +239,24 @@ func (a *Answerer) retrieve(ctx context.Context, text string, limit int) (questi
 	}
 	q := newQuestion(clean, cs, t, !a.opts.Off.Has(FeatureWhyNot))
 	return q, hits, nil
+}
+
+// read cleans and classifies text, expands it into concepts and asks the
+// Searcher for up to limit passages holding them, giving the concepts the
+// abbreviations those passages define; grown reports whether it gave any.
+// Answer and Explain read a question alike through it.
+func (a *Answerer) read(ctx context.Context, text string, limit int) (clean string, t answerType, cs []concept, hits []Hit, grown bool, err error) {
+	if clean, err = CleanQuestion(text); err != nil {
+		return "", 0, nil, nil, false, err
+	}
+	t = classify(clean, !a.opts.Off.Has(FeatureQuantityKinds))
+	if cs, _, err = a.expand(ctx, clean, t); err != nil {
+		return "", 0, nil, nil, false, fmt.Errorf("expand %q: %w", clean, err)
+	}
+	if hits, grown, err = a.search(ctx, clean, cs, limit, true); err != nil {
+		return "", 0, nil, nil, false, err
+	}
+	return clean, t, cs, hits, grown, nil
 }
 
 // wordSet returns the analysed terms of a window.
@@ -319,17 +328,10 @@ type ExplainedAlternative struct {
 // Explain returns how Answer reads question, with the same errors as
 // Answer.
 func (a *Answerer) Explain(ctx context.Context, question string) (Explanation, error) {
-	clean, err := CleanQuestion(question)
+	// Read as Answer reads it, with the abbreviations the retrieved
+	// passages define.
+	clean, t, cs, _, _, err := a.read(ctx, question, a.opts.Candidates)
 	if err != nil {
-		return Explanation{}, err
-	}
-	t := classify(clean, !a.opts.Off.Has(FeatureQuantityKinds))
-	cs, _, err := a.expand(ctx, clean, t)
-	if err != nil {
-		return Explanation{}, fmt.Errorf("expand %q: %w", clean, err)
-	}
-	// The abbreviations the retrieved passages define, as Answer reads them.
-	if _, _, err := a.search(ctx, clean, cs, a.opts.Candidates, true); err != nil {
 		return Explanation{}, err
 	}
 	ex := Explanation{Question: clean, Type: t.String()}
