@@ -266,7 +266,9 @@ func placeMatch(text string, asked map[string]bool) float64 {
 var locative = regexp.MustCompile(`(?i)\b(?:in|at|near|outside|inside|across|within|from|north of|south of|east of|west of|based in|located in)\s+(?:the\s+)?$`)
 
 // nameMatch: two or more capitalised words in a row that the question does
-// not name are a name; one such word is weak evidence.
+// not name are a name; one such word is weak evidence. A place is a name
+// too: "who chairs the partnership" is answered by "South Korea took over
+// the rotating chair".
 func nameMatch(text string, asked map[string]bool, analyze func(string) []Token) float64 {
 	best := 0.0
 	run := 0
@@ -276,7 +278,7 @@ func nameMatch(text string, asked map[string]bool, analyze func(string) []Token)
 		for _, t := range analyze(w.word) {
 			known = known || asked[t.Term]
 		}
-		if known || w.initial || months[w.word] || places[strings.ToLower(w.word)] {
+		if known || w.initial || months[w.word] {
 			run, prevEnd = 0, -1
 			continue
 		}

@@ -90,6 +90,7 @@ func TestTypeMatch(t *testing.T) {
 		{typeName, "The plant is run by Kirill Dmitriev, the fund's chief.", 1},
 		{typeName, "It is run by Potanin.", 0}, // a name the question gives is no answer
 		{typeName, "It is run by the state.", 0},
+		{typeName, "Since mid-2024 the chair has been held by South Korea.", 1}, // a country answers who
 		{typePlace, "The refinery is being built at Eneabba, north of Perth.", 1},
 		{typePlace, "Most of it goes to China.", 1},
 		{typePlace, "It is built near the coast.", 0},

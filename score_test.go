@@ -17,7 +17,7 @@ func TestAnswerFraming(t *testing.T) {
 			"The Key Terms", "Under the offtake terms of the agreement announced in July, the Pentagon will buy every single magnet that is made at the new MP plant, called the Independence Facility by the company, for a period of ten years from the day the plant starts up. "+
 				"For the private side of the deal, JPMorgan Chase and Goldman Sachs have together committed one billion dollars of financing to the magnet plant, with most of the money due to be drawn during construction over the next two years.",
 		),
-		doc("other", "Magnet Makers in Europe", "", "The magnet plant in Estonia, built with MP know-how, opened this year with state financing."),
+		doc("other", "Magnet Makers in Europe", "", "The magnet plant up north, built with MP know-how, opened this year with state financing."),
 	}}
 	const q = "which banks are financing the MP magnet plant?"
 	// The passage is short enough to be quoted whole as the lead excerpt:
