@@ -54,7 +54,7 @@ var typePatterns = []struct {
 }{
 	{typeReason, regexp.MustCompile(`\bwhy\b|\bhow come\b|\bwhat(?:'s| is| are)? (?:stopping|stops|preventing|prevents|blocking|blocks|holding back|keeps|keeping)\b|\bthe reasons?\b|\bwhat(?:'s| is) the (?:problem|catch|issue|obstacle|hurdle)\b`)},
 	{typeDate, regexp.MustCompile(`^(?:\W*)when\b|[,;:] ?when\b|\b(?:know|tell me|wondering|wonder|idea|sure|remember|explain) when\b|\b(?:what|which) (?:year|date|month|day)\b|\b(?:since|until|till|by) when\b|\bhow long ago\b|\bwhat time\b|\bwhen (?:did|does|do|was|were|is|will|has|had|could|would|are|can)\b|\bdates?\b|\bwhat year\b`)},
-	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy|dependent|dependant|reliant)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage|purity|grade|concentration|yield|output|production|temperature|speed|budget)\b|\bwhat % |\bhow much of\b|\b(?:amount|spend|spent|cost|costs|costing|worth|percentage|tonnage)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:price|cost|value|size|share|rate|level|cap|target|benchmark|quota|tariff)\b`)},
+	{typeQuantity, regexp.MustCompile(`\bhow (?:much|many|big|large|high|low|fast|long|far|expensive|cheap|costly|deep|tall|heavy|dependent|dependant|reliant|badly|severely|sharply|steeply)\b|\bwhat (?:share|percentage|percent|proportion|fraction|portion|price|cost|value|amount|volume|number|level|rate|size|capacity|quota|tariff|figure|sum|tonnage|purity|grade|concentration|yield|output|production|temperature|speed|budget)\b|\bwhat % |\bhow much of\b|\b(?:amount|spend|spent|cost|costs|costing|worth|percentage|tonnage)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:price|cost|value|size|share|rate|level|cap|target|benchmark|quota|tariff)\b`)},
 	{typeRole, roleAsked},
 	{typeName, regexp.MustCompile(`^(?:\W*)who\b|\bwho(?:'s| is| was| are| were| runs| ran| leads| led| heads| owns| owned| wrote| writes| said| says| made| makes| built| builds| founded| controls| bought| buys| sold| sells| signed| announced| received| got| won| financed| funds| funded| produces| mines| refines)\b|\bwhose\b|\b(?:which|what) (?:\w+ ){0,2}(?:company|companies|firm|firms|miner|miners|group|agency|agencies|person|people|official|officials|minister|ceo|outlet|newspaper|site|bank|banks|fund|law|laws|act|organi[sz]ations?|body|bodies|producer|producers|buyer|buyers|partner|partners)\b`)},
 	{typeDefinition, regexp.MustCompile(`^(?:\W*)(?:what(?: even| exactly| actually)?(?:'s| is| are)(?: even| exactly| actually)?(?: an?| the)? [^ ?]+(?: [^ ?]+){0,2}|what does [^?]+ (?:mean|stand for)|define [^?]+|meaning of [^?]+)\W*$`)},
@@ -173,7 +173,7 @@ var typeWords = map[answerType]map[string]bool{
 
 // quantityWords say that a quantity is asked for, durationWords that a
 // span of time is.
-var quantityWords = setOf("much", "many", "big", "large", "high", "share", "percentage", "percent", "proportion", "fraction", "portion", "amount", "number", "figure", "level", "size", "sum")
+var quantityWords = setOf("much", "many", "big", "large", "high", "badly", "severely", "sharply", "steeply", "share", "percentage", "percent", "proportion", "fraction", "portion", "amount", "number", "figure", "level", "size", "sum")
 
 var durationWords = setOf("much", "many", "long", "amount", "number", "figure", "time", "years", "months", "weeks", "days")
 

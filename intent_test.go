@@ -26,6 +26,7 @@ func TestClassify(t *testing.T) {
 		{"how long ago did the ban start", typeDate},
 		{"what purity do the oxides reach", typeQuantity},
 		{"how many tankers are in the fleet", typeQuantity},
+		{"how badly did magnet exports drop after the licensing", typeQuantity}, // a degree is a quantity
 		{"who runs the fund", typeName},
 		{"which central asian country is a big Sb producer", typePlace},
 		{"which US law is TMC using", typeName},
