@@ -194,9 +194,10 @@ func TestEverydayPhrasings(t *testing.T) {
 	}
 	_, e := benchmarkEngine(t)
 	for q, want := range map[string]string{
-		"hello, when was IREL set up":                      "founded in 1950 as Indian Rare Earths Limited",
-		"how much did covid delay the tomtor project":      "pandemic had pushed the schedule back",
-		"what % of global REE mining did china do in 2024": "roughly 69 percent of world output",
+		"hello, when was IREL set up":                                                                "founded in 1950 as Indian Rare Earths Limited",
+		"how much did covid delay the tomtor project":                                                "pandemic had pushed the schedule back",
+		"what % of global REE mining did china do in 2024":                                           "roughly 69 percent of world output",
+		"how many tonnes of spodumene concentrate does it take to make a tonne of lithium carbonate": "roughly seven to eight tonnes of SC6",
 	} {
 		a, err := e.answerer.Answer(context.Background(), q)
 		if err != nil {
