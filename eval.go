@@ -40,6 +40,11 @@ type CaseResult struct {
 	// passage holds a gold phrase (the excerpt itself may leave it out), 0
 	// when none does.
 	PassageRank int
+	// MoreRank is, when no shown excerpt holds a gold phrase, the number of
+	// the first further excerpt (Answer.More) that does, numbered on from
+	// the shown ones (4 is the first past three); 0 when none does. It says
+	// how near a miss came, and is not scored.
+	MoreRank int
 	// Excerpts are the lengths, in characters, of the shown excerpts.
 	Excerpts []int
 }
@@ -230,6 +235,14 @@ func score(c EvalCase, ans Answer, passages map[string]string) CaseResult {
 	}
 	if r.Rank > 0 && (r.PassageRank == 0 || r.PassageRank > r.Rank) {
 		r.PassageRank = r.Rank
+	}
+	if r.Rank == 0 {
+		for j, cit := range ans.More {
+			if holds(cit.Excerpt) {
+				r.MoreRank = len(ans.Citations) + j + 1
+				break
+			}
+		}
 	}
 	return r
 }

@@ -19,7 +19,7 @@ func TestEvaluate(t *testing.T) {
 	answers := map[string]Answer{
 		"first":        {Citations: []Citation{cite("d#0", "Russia lacks processing capacity."), cite("d#1", "China dominates refining.")}},
 		"second":       {Citations: []Citation{cite("d#1", "China dominates refining."), cite("d#2", "Elites are “sanctioned”")}},
-		"passage only": {Citations: []Citation{cite("d#0", "It has ore.")}},
+		"passage only": {Citations: []Citation{cite("d#0", "It has ore.")}, More: []Citation{cite("d#1", "China dominates refining."), cite("d#0", "Russia lacks processing capacity.")}},
 		"abstains":     {Abstained: true},
 		"off answered": {Citations: []Citation{cite("d#1", "China dominates refining.")}},
 	}
@@ -47,6 +47,15 @@ func TestEvaluate(t *testing.T) {
 	}
 	if got := rep.Cases[2].PassageRank; got != 1 {
 		t.Errorf("PassageRank of a cited passage holding the gold = %d, want 1", got)
+	}
+	var more []int
+	for _, r := range rep.Cases {
+		more = append(more, r.MoreRank)
+	}
+	// Only c's answer shows no gold and holds it further on, in its third
+	// excerpt (the second of More); a's and b's are shown, so not counted.
+	if want := []int{0, 0, 3, 0, 0, 0, 0, 0}; !equal(more, want) {
+		t.Errorf("MoreRank = %v, want %v", more, want)
 	}
 	want := EvalReport{Answerable: 6, OffTopic: 2, Top1: 2, Top3: 3, PassageTop3: 4, AbstainRight: 1, AbstainWrong: 1, Perturbed: 2, Agree: 1}
 	got := rep

@@ -160,8 +160,10 @@ func TestPrintFailures(t *testing.T) {
 	}
 	held := c("e", 0, false)
 	held.PassageRank = 1 // the lead's passage holds the gold; its excerpt does not
-	rep := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 1, false), c("b", 2, false), c("c", 0, false), c("d", 0, true), held}}
-	base := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 0, false), c("b", 1, false), c("c", 0, false), c("d", 0, true), c("e", 3, false)}}
+	further := c("f", 0, false)
+	further.MoreRank = 5 // a further excerpt, not shown, holds it
+	rep := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 1, false), c("b", 2, false), c("c", 0, false), c("d", 0, true), held, further}}
+	base := chokepoint.EvalReport{Cases: []chokepoint.CaseResult{c("a", 0, false), c("b", 1, false), c("c", 0, false), c("d", 0, true), c("e", 3, false), c("f", 0, false)}}
 	var b strings.Builder
 	printFailures(&b, rep, base)
 	got := b.String()
@@ -170,13 +172,14 @@ func TestPrintFailures(t *testing.T) {
 		`FAIL               c "c?" (bleve: fails)`,
 		`ANSWERED off-topic d "d?"` + "\n",
 		`FAIL               e "e?" (in passage 1) (bleve: rank 3)`,
+		`FAIL               f "f?" (excerpt 5, not shown) (bleve: fails)`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("listing lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.Count(got, "in passage") != 1 {
-		t.Errorf("listing names a passage holding the gold for other than e:\n%s", got)
+	if strings.Count(got, "in passage") != 1 || strings.Count(got, "not shown") != 1 {
+		t.Errorf("listing names a passage or a further excerpt holding the gold for other than e and f:\n%s", got)
 	}
 	if strings.Contains(got, ` a "a?"`) {
 		t.Errorf("listing holds a question that leads with its gold:\n%s", got)

@@ -295,12 +295,17 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 // passageNote says, for an answerable case whose excerpts leave the gold
 // phrase out of a citation whose passage holds it, which citation that is:
 // " (in passage 1)" when the lead's passage held the answer its excerpt
-// did not show.
+// did not show; and for a case whose gold only a further excerpt (past the
+// shown ones) holds, which: " (excerpt 5, not shown)".
 func passageNote(r chokepoint.CaseResult) string {
-	if r.Case.Abstain || r.PassageRank == 0 || r.PassageRank == r.Rank {
-		return ""
+	var note string
+	if !r.Case.Abstain && r.PassageRank > 0 && r.PassageRank != r.Rank {
+		note = fmt.Sprintf(" (in passage %d)", r.PassageRank)
 	}
-	return fmt.Sprintf(" (in passage %d)", r.PassageRank)
+	if !r.Case.Abstain && r.MoreRank > 0 {
+		note += fmt.Sprintf(" (excerpt %d, not shown)", r.MoreRank)
+	}
+	return note
 }
 
 // baselineNote says how the baseline's answer to case i fared, for an
