@@ -282,7 +282,7 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 		case r.Rank > 1:
 			what = fmt.Sprintf("rank %d", r.Rank)
 		}
-		fmt.Fprintf(w, "%-18s %s %q%s%s\n", what, r.Case.ID, r.Case.Question, passageNote(r), baselineNote(r, base, i))
+		fmt.Fprintf(w, "%-18s %s %q%s%s\n", what, r.Case.ID, r.Case.Question, missNote(r), baselineNote(r, base, i))
 		if len(r.Case.Gold) > 0 {
 			fmt.Fprintf(w, "    gold: %q\n", r.Case.Gold)
 		}
@@ -292,12 +292,12 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 	}
 }
 
-// passageNote says, for an answerable case whose excerpts leave the gold
+// missNote says, for an answerable case whose excerpts leave the gold
 // phrase out of a citation whose passage holds it, which citation that is:
 // " (in passage 1)" when the lead's passage held the answer its excerpt
 // did not show; and for a case whose gold only a further excerpt (past the
 // shown ones) holds, which: " (excerpt 5, not shown)".
-func passageNote(r chokepoint.CaseResult) string {
+func missNote(r chokepoint.CaseResult) string {
 	var note string
 	if !r.Case.Abstain && r.PassageRank > 0 && r.PassageRank != r.Rank {
 		note = fmt.Sprintf(" (in passage %d)", r.PassageRank)
