@@ -298,11 +298,14 @@ func printFailures(w io.Writer, rep, base chokepoint.EvalReport) {
 // did not show; and for a case whose gold only a further excerpt (past the
 // shown ones) holds, which: " (excerpt 5, not shown)".
 func missNote(r chokepoint.CaseResult) string {
+	if r.Case.Abstain {
+		return ""
+	}
 	var note string
-	if !r.Case.Abstain && r.PassageRank > 0 && r.PassageRank != r.Rank {
+	if r.PassageRank > 0 && r.PassageRank != r.Rank {
 		note = fmt.Sprintf(" (in passage %d)", r.PassageRank)
 	}
-	if !r.Case.Abstain && r.MoreRank > 0 {
+	if r.MoreRank > 0 {
 		note += fmt.Sprintf(" (excerpt %d, not shown)", r.MoreRank)
 	}
 	return note
